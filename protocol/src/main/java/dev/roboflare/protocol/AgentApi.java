@@ -1,0 +1,37 @@
+package dev.roboflare.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * Wire records of the agent API ({@code Authorization: Bearer <robot token>}); a robot sees only its own
+ * deployments. Field names are snake_case on the wire (see {@link WireJson}).
+ */
+public final class AgentApi {
+    private AgentApi() {
+    }
+
+    /**
+     * {@code GET /api/agent/deployments}: the robot's deployments in status {@code dispatched}, oldest first.
+     * {@code pollIntervalSeconds} is the control plane's hint for the next poll (null: use the agent's own).
+     */
+    public record Poll(List<Deployment> deployments, Integer pollIntervalSeconds) {
+    }
+
+    public record Deployment(String id, Release release, Artifact artifact) {
+    }
+
+    public record Release(String id, String semver, JsonNode manifestJson) {
+    }
+
+    /** {@code downloadUrl} is absolute, short-lived and signed (HMAC + expiry); it needs no bearer token. */
+    public record Artifact(String id, ArtifactKind kind, String name, String sha256, long size, String downloadUrl) {
+    }
+
+    /**
+     * {@code POST /api/agent/deployments/{id}/events} body. The same {@code eventId} again is a no-op, so the
+     * agent retries freely.
+     */
+    public record Event(String eventId, DeploymentStatus status, String detail) {
+    }
+}

@@ -1,0 +1,70 @@
+package dev.roboflare.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Wire records of the operator API ({@code Authorization: Bearer <operator token>}).
+ * Field names are snake_case on the wire (see {@link WireJson}).
+ */
+public final class OperatorApi {
+    private OperatorApi() {
+    }
+
+    /** {@code POST /api/artifacts?kind=K&name=N} answers with this (201, or 200 for bytes already stored). */
+    public record Artifact(String id, ArtifactKind kind, String name, String sha256, long size, Instant createdAt) {
+    }
+
+    /** {@code POST /api/releases} body. {@code manifestJson} is a JSON object (how the agent runs the app). */
+    public record CreateRelease(String artifactId, String semver, String notes, JsonNode manifestJson) {
+    }
+
+    /** An immutable release: one artifact, one semver. */
+    public record Release(String id, String artifactId, String semver, String notes, JsonNode manifestJson,
+                          Instant createdAt) {
+    }
+
+    /** {@code POST /api/robots} body. */
+    public record CreateRobot(String name) {
+    }
+
+    /** Answer to {@code POST /api/robots}: the only time the robot token is shown. */
+    public record RobotCredentials(String id, String name, String token) {
+    }
+
+    /** {@code GET /api/robots/{id}}: what a fleet operator wants to know about one robot. */
+    public record Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
+                        String currentReleaseId, String currentReleaseSemver,
+                        String lastDeploymentId, DeploymentStatus lastDeploymentStatus) {
+    }
+
+    /** {@code POST /api/fleets} body. */
+    public record CreateFleet(String name, List<String> robotIds) {
+    }
+
+    public record Fleet(String id, String name, List<String> robotIds) {
+    }
+
+    /** {@code POST /api/deployments} body; requires an {@code Idempotency-Key} header. */
+    public record CreateDeployment(String releaseId, TargetKind targetKind, String targetId, Instant scheduledAt) {
+    }
+
+    /** A deployment; a fleet deployment lists one child per robot, each with its own events. */
+    public record Deployment(String id, String parentId, DeploymentStatus status, String releaseId,
+                             TargetKind targetKind, String targetId, Instant scheduledAt, Instant createdAt,
+                             List<Child> children) {
+    }
+
+    /** One robot's child of a fleet deployment. */
+    public record Child(String id, String robotId, DeploymentStatus status) {
+    }
+
+    /** One row of {@code GET /api/deployments/{id}/events}, oldest first. */
+    public record Event(String eventId, DeploymentStatus status, String detail, Instant createdAt) {
+    }
+
+    /** RFC 9457 problem details, served as {@code application/problem+json} for every 4xx and 5xx. */
+    public record Problem(String type, String title, int status, String detail) {
+    }
+}
