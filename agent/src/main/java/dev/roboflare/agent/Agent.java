@@ -1,0 +1,200 @@
+package dev.roboflare.agent;
+
+import dev.roboflare.agent.client.Backoff;
+import dev.roboflare.agent.client.ControlPlaneClient;
+import dev.roboflare.agent.deploy.DeployContext;
+import dev.roboflare.agent.deploy.DeploymentMachine;
+import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.launcher.AppStatus;
+import dev.roboflare.agent.launcher.LaunchException;
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.state.AgentState;
+import dev.roboflare.agent.state.ReleaseRecord;
+import dev.roboflare.protocol.AgentApi;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The main loop, on one thread: deliver pending events, poll, take the oldest deployment not yet finished, run it
+ * through the {@link DeploymentMachine}, repeat. When idle it makes sure the current release's app runs.
+ */
+public final class Agent {
+    private final ControlPlaneClient client;
+    private final DeployContext ctx;
+    private final DeploymentMachine machine;
+    private final Duration pollInterval;
+    private final Backoff pollBackoff;
+    private final Backoff workBackoff;
+    private final Backoff outboxBackoff;
+    private long outboxDueAt;
+    private String lastSuperviseError;
+    private volatile boolean stopped;
+
+    public Agent(ControlPlaneClient client, DeployContext ctx, DeploymentMachine machine, Duration pollInterval,
+                 Duration maxBackoff) {
+        this.client = client;
+        this.ctx = ctx;
+        this.machine = machine;
+        this.pollInterval = pollInterval;
+        Duration base = pollInterval.compareTo(Duration.ofSeconds(1)) < 0 ? pollInterval : Duration.ofSeconds(1);
+        this.pollBackoff = new Backoff(base, maxBackoff);
+        this.workBackoff = new Backoff(base, maxBackoff);
+        this.outboxBackoff = new Backoff(base, maxBackoff);
+    }
+
+    /** Asks the loop to end after the current step (tests; the daemon simply runs until killed). */
+    public void stop() {
+        stopped = true;
+    }
+
+    public void run() throws IOException {
+        AgentState s = ctx.state();
+        Log.info().kv("step", "start").kv("outcome", "ok")
+                .kv("current", s.current() == null ? "none" : s.current().semver())
+                .kv("in_flight", s.inFlight() == null ? null : s.inFlight().id() + "@" + s.inFlight().phase())
+                .kv("outbox", ctx.outbox().depth()).emit();
+        logAdoption();
+        boolean retryLater = false;
+        if (s.inFlight() != null) {
+            retryLater = machine.resume() == DeploymentMachine.End.RETRY_LATER;
+            if (!retryLater) {
+                deliverEvents(true);
+            }
+        }
+        while (!stopped) {
+            if (!retryLater) {
+                deliverEvents(false);
+            }
+            AgentApi.Poll poll = null;
+            try {
+                poll = client.poll();
+                pollBackoff.reset();
+            } catch (IOException e) {
+                // logged once by the client (unreachable / error); the robot's own work goes on
+            } catch (RuntimeException e) {
+                Log.warn().kv("step", "poll").kv("outcome", "unreadable").msg("the control plane's answer could not be "
+                        + "read: " + e.getMessage()).emit();
+            }
+            Duration sleep;
+            if (ctx.state().inFlight() != null) {
+                AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
+                retryLater = machine.proceed(refreshed) == DeploymentMachine.End.RETRY_LATER;
+                sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+            } else if (poll != null && nextNew(poll) != null) {
+                retryLater = machine.begin(nextNew(poll)) == DeploymentMachine.End.RETRY_LATER;
+                sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+            } else {
+                retryLater = false;
+                superviseApp();
+                sleep = poll == null ? pollBackoff.next() : interval(poll);
+            }
+            if (!retryLater && sleep.isZero()) {
+                workBackoff.reset();
+                deliverEvents(true);
+                continue; // a deployment just finished: look for the next one at once
+            }
+            sleep(sleep);
+        }
+    }
+
+    private AgentApi.Deployment nextNew(AgentApi.Poll poll) {
+        if (poll.deployments() == null) {
+            return null;
+        }
+        for (AgentApi.Deployment d : poll.deployments()) {
+            if (d != null && d.id() != null && !ctx.state().isFinished(d.id())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static AgentApi.Deployment find(AgentApi.Poll poll, String id) {
+        if (poll.deployments() == null) {
+            return null;
+        }
+        return poll.deployments().stream().filter(d -> d != null && id.equals(d.id())).findFirst().orElse(null);
+    }
+
+    /** The control plane's hint when it gives one (1 s to 1 h), else the configured interval; ±10% jitter. */
+    private Duration interval(AgentApi.Poll poll) {
+        long ms = pollInterval.toMillis();
+        if (poll.pollIntervalSeconds() != null && poll.pollIntervalSeconds() > 0) {
+            ms = Math.max(1_000L, Math.min(3_600_000L, poll.pollIntervalSeconds() * 1000L));
+        }
+        return Duration.ofMillis(Backoff.jitter(ms, 0.1));
+    }
+
+    private void deliverEvents(boolean now) {
+        if (!now && System.nanoTime() < outboxDueAt) {
+            return;
+        }
+        try {
+            if (ctx.outbox().drain(client::postEvent)) {
+                outboxBackoff.reset();
+                outboxDueAt = 0;
+            } else {
+                outboxDueAt = System.nanoTime() + outboxBackoff.next().toNanos();
+            }
+        } catch (IOException e) {
+            Log.error().kv("step", "deliver").kv("outcome", "outbox-error").msg(e.getMessage()).emit();
+        }
+    }
+
+    /** With no deployment in flight, the current release's app must run: re-adopt it, or start it. */
+    void superviseApp() throws IOException {
+        AgentState s = ctx.state();
+        ReleaseRecord cur = s.current();
+        if (cur == null) {
+            return;
+        }
+        AppRecord app = s.app();
+        if (app != null && cur.id().equals(app.releaseId())) {
+            AppStatus st = ctx.launcher().status(app);
+            if (st.running()) {
+                return;
+            }
+            Log.warn().kv("release", cur.semver()).kv("step", "supervise").kv("outcome", "exited")
+                    .kv("exit_code", st.exitCode()).kv("pid", app.pid()).msg("the app " + st.how() + "; starting it again")
+                    .emit();
+        }
+        try {
+            AppRecord started = ctx.launcher().start(cur);
+            ctx.save(ctx.state().withApp(started));
+            lastSuperviseError = null;
+            Log.notice().kv("release", cur.semver()).kv("step", "supervise").kv("outcome", "started")
+                    .kv("pid", started.pid()).emit();
+        } catch (LaunchException e) {
+            if (!e.getMessage().equals(lastSuperviseError)) {
+                lastSuperviseError = e.getMessage();
+                Log.error().kv("release", cur.semver()).kv("step", "supervise").kv("outcome", "start-failed")
+                        .msg(e.getMessage()).emit();
+            }
+        }
+    }
+
+    /** Logs that a running app was re-adopted after an agent restart (called once at startup). */
+    void logAdoption() {
+        AppRecord app = ctx.state().app();
+        if (app != null && ctx.state().inFlight() == null && ctx.launcher().status(app).running()) {
+            Log.info().kv("release", app.releaseSemver()).kv("step", "supervise").kv("outcome", "adopted")
+                    .kv("pid", app.pid()).emit();
+        }
+    }
+
+    private void sleep(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (!stopped) {
+            long left = (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(left, 200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.roboflare.agent;
+
+import dev.roboflare.agent.client.ControlPlaneClient;
+import dev.roboflare.agent.deploy.DeployContext;
+import dev.roboflare.agent.deploy.DeploymentMachine;
+import dev.roboflare.agent.deploy.PauseHook;
+import dev.roboflare.agent.deploy.SelfUpdateGuard;
+import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
+import dev.roboflare.agent.launcher.AppLauncher;
+import dev.roboflare.agent.launcher.DetachedProcessLauncher;
+import dev.roboflare.agent.launcher.SystemdLauncher;
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.outbox.Outbox;
+import dev.roboflare.agent.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import okhttp3.HttpUrl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar roboflare-agent.jar --control-plane URL --token-file F --state-dir D [...]} */
+@Command(name = "roboflare-agent", mixinStandardHelpOptions = true, version = "roboflare-agent 0.1.0",
+        description = "Applies the deployments the Roboflare control plane sends to this robot, watches the app, "
+                + "rolls back a release that does not stay up, and reports what happened. It never updates itself.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--control-plane", paramLabel = "URL", description = "Control plane base URL.")
+    String controlPlane;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding this robot's token.")
+    Path tokenFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where releases, downloads, logs and state.json live "
+            + "(e.g. /var/lib/roboflare-agent).")
+    Path stateDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "key=value file with the same names as the long "
+            + "flags (e.g. /etc/roboflare-agent/agent.conf); flags win.")
+    Path config;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often to poll (±10%% jitter; the control plane may suggest another). Default: ${DEFAULT-VALUE}.")
+    Duration pollInterval;
+
+    @Option(names = "--watch-window", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long a new app must stay up before it counts as applied. Default: ${DEFAULT-VALUE}.")
+    Duration watchWindow;
+
+    @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+            description = "Ceiling of the exponential backoff on errors. Default: ${DEFAULT-VALUE}.")
+    Duration maxBackoff;
+
+    @Option(names = "--launcher", paramLabel = "process|systemd", defaultValue = "process",
+            description = "process: a detached process (new session, outlives the agent); systemd: restart a unit. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String launcher;
+
+    @Option(names = "--systemd-unit", paramLabel = "NAME", defaultValue = "roboflare-app.service",
+            description = "The app's unit for --launcher systemd (it runs the app from STATE/current). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String systemdUnit;
+
+    @Option(names = "--executor", paramLabel = "auto|symlink", defaultValue = "auto",
+            description = "How releases are installed; auto = symlink until the Docker executor exists. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String executor;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        try {
+            Path cfg = configArg(args);
+            if (cfg != null) {
+                Set<String> keys = new HashSet<>();
+                cl.getCommandSpec().options().forEach(o -> keys.add(o.longestName().replaceFirst("^-+", "")));
+                keys.remove("config");
+                keys.remove("help");
+                keys.remove("version");
+                cl.setDefaultValueProvider(new ConfigFile(cfg, keys));
+            }
+        } catch (IOException e) {
+            Log.error().kv("step", "config").kv("outcome", "error").msg("cannot read the config file: "
+                    + e.getMessage()).emit();
+            return 2;
+        }
+        return cl.execute(args);
+    }
+
+    private static Path configArg(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String problem = validate();
+        if (problem != null) {
+            Log.error().kv("step", "config").kv("outcome", "error").msg(problem).emit();
+            return 2;
+        }
+        String token;
+        try {
+            token = Files.readString(tokenFile).trim();
+        } catch (IOException e) {
+            Log.error().kv("step", "config").kv("outcome", "error").msg("cannot read the token file " + tokenFile
+                    + ": " + e.getMessage()).emit();
+            return 2;
+        }
+        if (token.isEmpty()) {
+            Log.error().kv("step", "config").kv("outcome", "error").msg("the token file " + tokenFile + " is empty")
+                    .emit();
+            return 2;
+        }
+        Path state = stateDir.toAbsolutePath().normalize();
+        Files.createDirectories(state);
+        ControlPlaneClient client = new ControlPlaneClient(controlPlane, token);
+        PauseHook hook = PauseHook.fromEnvironment();
+        AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
+                : new DetachedProcessLauncher(state);
+        StateStore store = new StateStore(state);
+        DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state), appLauncher,
+                new ArtifactDownloader(client.downloads(), state.resolve("downloads"),
+                        () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
+                new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
+        Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
+                .kv("launcher", launcher).kv("executor", "symlink").kv("poll_interval", pollInterval)
+                .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
+                .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")
+                .emit()));
+        new Agent(client, ctx, new DeploymentMachine(ctx, hook, DeploymentMachine.DEFAULT_MAX_ENTRIES), pollInterval,
+                maxBackoff).run();
+        return 0;
+    }
+
+    private String validate() {
+        if (controlPlane == null || tokenFile == null || stateDir == null) {
+            return "--control-plane, --token-file and --state-dir are required (as flags or in --config)";
+        }
+        HttpUrl url = HttpUrl.parse(controlPlane);
+        if (url == null) {
+            return "--control-plane '" + controlPlane + "' is not an http(s) URL";
+        }
+        if (!launcher.equals("process") && !launcher.equals("systemd")) {
+            return "--launcher must be process or systemd, not '" + launcher + "'";
+        }
+        if (!executor.equals("auto") && !executor.equals("symlink")) {
+            return "--executor must be auto or symlink, not '" + executor + "' (docker comes in a later release)";
+        }
+        if (watchWindow.isZero() || pollInterval.isZero()) {
+            return "--watch-window and --poll-interval must be longer than 0";
+        }
+        return null;
+    }
+
+    /** The jar this agent runs from, so a release cannot point its entrypoint at it. */
+    static Path ownJar() {
+        try {
+            Path p = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? p : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

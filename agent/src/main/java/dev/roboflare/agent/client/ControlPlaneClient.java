@@ -1,0 +1,105 @@
+package dev.roboflare.agent.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.WireJson;
+import java.io.IOException;
+import java.time.Duration;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The agent API of the control plane. Auth and the unreachable/back log lines are interceptors; retry and
+ * backoff belong to the caller's loop, so the code that decides what to do with a deployment never sees them.
+ */
+public final class ControlPlaneClient {
+    private static final ObjectMapper JSON = WireJson.lenient();
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+    /** The control plane answered, but not with what we asked for (401, 5xx...). */
+    public static final class HttpError extends IOException {
+        public final int status;
+
+        HttpError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final String base;
+    private final OkHttpClient api;
+    private final OkHttpClient downloads;
+    private int lastErrorStatus;
+
+    public ControlPlaneClient(String controlPlane, String token) {
+        this.base = controlPlane.replaceAll("/+$", "");
+        OkHttpClient shared = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(30))
+                .writeTimeout(Duration.ofSeconds(30))
+                .retryOnConnectionFailure(true)
+                .addInterceptor(new ReachabilityLog(base))
+                .build();
+        this.downloads = shared;
+        this.api = shared.newBuilder().addInterceptor(new BearerAuth(token)).build();
+    }
+
+    /** The client for signed download URLs (no bearer token). */
+    public OkHttpClient downloads() {
+        return downloads;
+    }
+
+    public AgentApi.Poll poll() throws IOException {
+        Request req = new Request.Builder().url(base + "/api/agent/deployments").get().build();
+        try (Response r = api.newCall(req).execute()) {
+            if (r.code() != 200) {
+                String body = r.body() == null ? "" : r.body().string();
+                throw httpError(r.code(), "GET /api/agent/deployments answered " + r.code() + hint(r.code())
+                        + (body.isBlank() ? "" : ": " + abbreviate(body)));
+            }
+            if (lastErrorStatus != 0) {
+                Log.info().kv("step", "poll").kv("outcome", "ok").kv("after_http", lastErrorStatus)
+                        .msg("the control plane answers normally again").emit();
+                lastErrorStatus = 0;
+            }
+            AgentApi.Poll p = JSON.readValue(r.body().byteStream(), AgentApi.Poll.class);
+            return p;
+        }
+    }
+
+    /** POSTs one event and returns the HTTP status (201, 200 = duplicate, 404, 409...). */
+    public int postEvent(String deploymentId, AgentApi.Event event) throws IOException {
+        Request req = new Request.Builder().url(base + "/api/agent/deployments/" + deploymentId + "/events")
+                .post(RequestBody.create(JSON.writeValueAsBytes(event), JSON_TYPE)).build();
+        try (Response r = api.newCall(req).execute()) {
+            return r.code();
+        }
+    }
+
+    private HttpError httpError(int status, String message) {
+        if (status != lastErrorStatus) { // one line per new kind of answer, not one per retry
+            lastErrorStatus = status;
+            Log.at(status == 401 || status == 403 ? Log.Priority.ERROR : Log.Priority.WARNING)
+                    .kv("step", "poll").kv("outcome", "error").kv("http", status).msg(message).emit();
+        }
+        return new HttpError(status, message);
+    }
+
+    private static String hint(int status) {
+        return status == 401 || status == 403 ? " (the robot token was rejected; check --token-file)" : "";
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").trim();
+        return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+    }
+
+    public void close() {
+        api.dispatcher().executorService().shutdown();
+        api.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.roboflare.agent.deploy;
+
+import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.executor.Executor;
+import dev.roboflare.agent.launcher.AppLauncher;
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.outbox.Outbox;
+import dev.roboflare.agent.state.AgentState;
+import dev.roboflare.agent.state.InFlight;
+import dev.roboflare.agent.state.StateStore;
+import java.io.IOException;
+import java.time.Duration;
+
+/** What the phases work with: the persisted state and the robot-side tools. Single-threaded. */
+public final class DeployContext {
+    final StateStore store;
+    final Executor executor;
+    final AppLauncher launcher;
+    final ArtifactDownloader downloader;
+    final Outbox outbox;
+    final SelfUpdateGuard selfUpdateGuard;
+    final Duration watchWindow;
+    private AgentState state;
+
+    public DeployContext(StateStore store, AgentState state, Executor executor, AppLauncher launcher,
+                         ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
+                         Duration watchWindow) {
+        this.store = store;
+        this.state = state;
+        this.executor = executor;
+        this.launcher = launcher;
+        this.downloader = downloader;
+        this.outbox = outbox;
+        this.selfUpdateGuard = selfUpdateGuard;
+        this.watchWindow = watchWindow;
+    }
+
+    public AgentState state() {
+        return state;
+    }
+
+    /** Persists (atomic write + fsync) and then adopts the new state. */
+    public void save(AgentState next) throws IOException {
+        store.save(next);
+        state = next;
+    }
+
+    public AppLauncher launcher() {
+        return launcher;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** A log line already carrying the deployment id, the release semver and the phase word. */
+    static Log line(Log.Priority p, InFlight f, Phase phase) {
+        return Log.at(p).kv("deployment", f.id()).kv("release", f.semver()).kv("step", phase.word());
+    }
+}

@@ -1,0 +1,176 @@
+package dev.roboflare.agent.deploy;
+
+import static dev.roboflare.agent.deploy.Phase.CHECK;
+import static dev.roboflare.agent.deploy.Phase.DONE;
+import static dev.roboflare.agent.deploy.Phase.DOWNLOAD;
+import static dev.roboflare.agent.deploy.Phase.EXTRACT;
+import static dev.roboflare.agent.deploy.Phase.REPORT;
+import static dev.roboflare.agent.deploy.Phase.ROLLBACK;
+import static dev.roboflare.agent.deploy.Phase.SWITCH;
+import static dev.roboflare.agent.deploy.Phase.VERIFY;
+import static dev.roboflare.agent.deploy.Phase.WATCH;
+import static dev.roboflare.agent.deploy.StepResult.Kind.APP_EXITED;
+import static dev.roboflare.agent.deploy.StepResult.Kind.FAILED;
+import static dev.roboflare.agent.deploy.StepResult.Kind.GAVE_UP;
+import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
+
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.state.InFlight;
+import dev.roboflare.agent.state.Outcome;
+import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.DeploymentStatus;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole life of a deployment, in one place.
+ *
+ * <pre>
+ *   check ──ok──▶ download ──ok──▶ verify ──ok──▶ extract ──ok──▶ switch ──ok──▶ watch ──ok (applied)──▶ report ──▶ done
+ *     │              │               │               │              │               │
+ *     └── failed ────┴──── failed ───┴──── failed ───┴──▶ report    └─ app exited ──┴──▶ rollback ──▶ report
+ *                                                                                      (rolled_back, or failed
+ *                                                                                       with nothing to go back to)
+ * </pre>
+ *
+ * Before a phase runs, the in-flight deployment with that phase is written to state.json (atomic, fsynced), so a
+ * restarted agent resumes at the same phase: a download continues, an extract starts over, a watch is watched in
+ * full again, a rollback is finished. A loop guard gives up on a phase that was started more than
+ * {@code maxEntries} times (the agent keeps dying in it): failed before the switch, rollback after it.
+ */
+public final class DeploymentMachine {
+
+    /** The transition table: (phase, what the phase answered) → next phase. Nothing else decides a next phase. */
+    private static final Map<Phase, Map<StepResult.Kind, Phase>> TABLE = new EnumMap<>(Phase.class);
+
+    static {
+        row(CHECK, OK, DOWNLOAD, FAILED, REPORT, GAVE_UP, REPORT);
+        row(DOWNLOAD, OK, VERIFY, FAILED, REPORT, GAVE_UP, REPORT);
+        row(VERIFY, OK, EXTRACT, FAILED, REPORT, GAVE_UP, REPORT);
+        row(EXTRACT, OK, SWITCH, FAILED, REPORT, GAVE_UP, REPORT);
+        row(SWITCH, OK, WATCH, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
+        row(WATCH, OK, REPORT, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
+        row(ROLLBACK, OK, REPORT, FAILED, REPORT, GAVE_UP, REPORT);
+        row(REPORT, OK, DONE);
+    }
+
+    private static final Map<Phase, Step> STEPS = new EnumMap<>(Map.of(
+            CHECK, new CheckStep(),
+            DOWNLOAD, new DownloadStep(),
+            VERIFY, new VerifyStep(),
+            EXTRACT, new ExtractStep(),
+            SWITCH, new SwitchStep(),
+            WATCH, new WatchStep(),
+            ROLLBACK, new RollbackStep(),
+            REPORT, new ReportStep()));
+
+    /** How {@link #run} ended. */
+    public enum End { DONE, RETRY_LATER }
+
+    public static final int DEFAULT_MAX_ENTRIES = 4;
+
+    private final DeployContext ctx;
+    private final PauseHook hook;
+    private final int maxEntries;
+
+    public DeploymentMachine(DeployContext ctx, PauseHook hook, int maxEntries) {
+        this.ctx = ctx;
+        this.hook = hook;
+        this.maxEntries = maxEntries;
+    }
+
+    /** Starts a new deployment at the first phase. */
+    public End begin(AgentApi.Deployment d) throws IOException {
+        InFlight f = InFlight.start(d, CHECK.word()).countEntry();
+        ctx.save(ctx.state().withInFlight(f));
+        DeployContext.line(Log.Priority.INFO, f, CHECK).kv("outcome", "started")
+                .kv("kind", d.artifact() == null || d.artifact().kind() == null ? null : d.artifact().kind().wire())
+                .emit();
+        return run(f);
+    }
+
+    /** Resumes the persisted in-flight deployment after an agent restart (this counts for the loop guard). */
+    public End resume() throws IOException {
+        InFlight f = ctx.state().inFlight().countEntry();
+        ctx.save(ctx.state().withInFlight(f));
+        DeployContext.line(Log.Priority.NOTICE, f, Phase.of(f.phase())).kv("outcome", "resumed")
+                .kv("attempt", f.entries(f.phase())).msg("the agent restarted during this phase; resuming it").emit();
+        return run(f);
+    }
+
+    /** Continues the in-flight deployment (after RETRY_LATER, possibly with a refreshed download URL). */
+    public End proceed(AgentApi.Deployment refreshed) throws IOException {
+        InFlight f = ctx.state().inFlight();
+        if (refreshed != null && refreshed.id().equals(f.id())) {
+            f = f.withDeployment(refreshed);
+        }
+        return run(f);
+    }
+
+    private End run(InFlight f) throws IOException {
+        while (true) {
+            Phase phase = Phase.of(f.phase());
+            if (phase == DONE) {
+                return End.DONE;
+            }
+            StepResult r;
+            if (phase != REPORT && f.entries(phase.word()) > maxEntries) { // report only writes a file
+                r = giveUp(f, phase);
+            } else {
+                if (phase != DOWNLOAD) { // the download pauses after its first chunk, inside the downloader
+                    hook.pauseIfAt(phase);
+                }
+                try {
+                    r = STEPS.get(phase).run(ctx, f);
+                } catch (IOException | RuntimeException e) {
+                    // A local I/O error or a bug: log it, count it for the loop guard, let the main loop retry.
+                    Log.bug("phase " + phase.word() + " of deployment " + f.id() + " threw", e);
+                    ctx.save(ctx.state().withInFlight(f.countEntry()));
+                    return End.RETRY_LATER;
+                }
+            }
+            if (r.kind() == StepResult.Kind.RETRY_LATER) {
+                ctx.save(ctx.state().withInFlight(r.flight()));
+                return End.RETRY_LATER;
+            }
+            Phase next = TABLE.get(phase).get(r.kind());
+            if (next == null) {
+                throw new IllegalStateException("no transition from " + phase + " on " + r.kind());
+            }
+            InFlight n = r.flight();
+            if (r.status() != null) {
+                n = n.withOutcome(new Outcome(UUID.randomUUID().toString(), r.status(), r.detail()));
+                if (r.status() == DeploymentStatus.FAILED && phase != ROLLBACK) {
+                    DeployContext.line(Log.Priority.ERROR, f, phase).kv("outcome", "failed")
+                            .msg(r.detail().lines().findFirst().orElse("")).emit();
+                }
+            }
+            if (next == DONE) {
+                return End.DONE; // report already cleared the in-flight deployment
+            }
+            n = n.withPhase(next.word()).countEntry();
+            ctx.save(ctx.state().withInFlight(n));
+            f = n;
+        }
+    }
+
+    private StepResult giveUp(InFlight f, Phase phase) {
+        String why = "the agent was interrupted " + (f.entries(phase.word()) - 1) + " times during phase "
+                + phase.word() + "; giving up on it";
+        DeployContext.line(Log.Priority.ERROR, f, phase).kv("outcome", "gave-up").msg(why).emit();
+        if (TABLE.get(phase).get(GAVE_UP) == ROLLBACK) {
+            return new StepResult(GAVE_UP, f.withProblem(why), null, null);
+        }
+        return new StepResult(GAVE_UP, f, DeploymentStatus.FAILED, why);
+    }
+
+    private static void row(Phase from, Object... pairs) {
+        Map<StepResult.Kind, Phase> m = new EnumMap<>(StepResult.Kind.class);
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((StepResult.Kind) pairs[i], (Phase) pairs[i + 1]);
+        }
+        TABLE.put(from, m);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.roboflare.agent.deploy;
+
+import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.download.DownloadInterruptedException;
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.state.InFlight;
+import java.io.IOException;
+
+/**
+ * download: stream the artifact to STATE/downloads/&lt;sha256&gt;.part (resuming a part file). A dead link is
+ * retried later, never failed; an HTTP error is retried too (a fresh poll brings a fresh signed URL) but only
+ * {@value #MAX_HTTP_ERRORS} times.
+ */
+final class DownloadStep implements Step {
+    static final int MAX_HTTP_ERRORS = 10;
+
+    @Override
+    public StepResult run(DeployContext ctx, InFlight f) {
+        try {
+            ArtifactDownloader.Result r = ctx.downloader.download(f.deployment().artifact());
+            DeployContext.line(Log.Priority.INFO, f, Phase.DOWNLOAD).kv("outcome", "ok").kv("bytes", r.size())
+                    .kv("sha256", r.sha256()).kv("resumed_from", r.resumedFrom() > 0 ? r.resumedFrom() : null).emit();
+            return StepResult.ok(f.withDownloaded(new InFlight.Measured(r.size(), r.sha256())).withDownloadErrors(0));
+        } catch (DownloadInterruptedException e) {
+            if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
+                int errors = f.downloadErrors() + 1;
+                if (errors >= MAX_HTTP_ERRORS) {
+                    return StepResult.failed(f, "artifact download failed: the download URL answered HTTP "
+                            + e.httpStatus() + " " + errors + " times in a row");
+                }
+                f = f.withDownloadErrors(errors);
+            }
+            DeployContext.line(Log.Priority.WARNING, f, Phase.DOWNLOAD).kv("outcome", "interrupted")
+                    .kv("http", e.httpStatus() == 0 ? null : e.httpStatus())
+                    .msg(e.getMessage() + "; will resume").emit();
+            return StepResult.retryLater(f);
+        } catch (IOException e) {
+            try {
+                ctx.downloader.discard(f.deployment().artifact().sha256());
+            } catch (IOException ignored) {
+                // the part file is removed on the next attempt
+            }
+            return StepResult.failed(f, "could not write the download to disk: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.roboflare.agent.deploy;
+
+import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.state.InFlight;
+import dev.roboflare.protocol.AgentApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** verify: the bytes are exactly the artifact the control plane announced (size and SHA-256), or nothing is applied. */
+final class VerifyStep implements Step {
+    @Override
+    public StepResult run(DeployContext ctx, InFlight f) throws IOException {
+        AgentApi.Artifact a = f.deployment().artifact();
+        InFlight.Measured m = f.downloaded();
+        Path part = ctx.downloader.partFile(a.sha256());
+        if (m == null) { // only when state.json was written by hand; measure the part file again
+            m = Files.exists(part) ? new InFlight.Measured(Files.size(part), ArtifactDownloader.sha256Of(part))
+                    : new InFlight.Measured(0, "none");
+        }
+        String problem = null;
+        if (m.size() != a.size()) {
+            problem = "artifact size mismatch: expected " + a.size() + " bytes, got " + m.size()
+                    + " bytes (sha256 " + m.sha256() + ")";
+        } else if (!m.sha256().equals(a.sha256())) {
+            problem = "artifact sha256 mismatch: expected " + a.sha256() + ", got " + m.sha256();
+        }
+        if (problem != null) {
+            ctx.downloader.discard(a.sha256());
+            return StepResult.failed(f, problem + "; the download was deleted and nothing was applied");
+        }
+        DeployContext.line(Log.Priority.INFO, f, Phase.VERIFY).kv("outcome", "ok").kv("bytes", m.size())
+                .kv("sha256", m.sha256()).emit();
+        return StepResult.ok(f);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.roboflare.agent.executor;
+
+import dev.roboflare.protocol.ArtifactKind;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Turns a verified artifact into an installed release and makes it the current one. The symlink executor
+ * handles app tarballs; a Docker executor for container images comes in its own issue.
+ */
+public interface Executor {
+    /** Null when this executor can apply {@code kind}; otherwise the reason for the failed event. */
+    String refusal(ArtifactKind kind);
+
+    /** Where release {@code releaseId} is (or would be) installed. */
+    Path releaseDir(String releaseId);
+
+    /** Installs the artifact as release {@code releaseId} (idempotent: an installed release is reused). */
+    Path install(String releaseId, Path artifact) throws RejectedArtifactException, IOException;
+
+    /** Atomically makes {@code releaseDir} the current release (or removes {@code current} when null). */
+    void activate(Path releaseDir) throws IOException;
+}

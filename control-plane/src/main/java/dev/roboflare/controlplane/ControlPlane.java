@@ -1,0 +1,82 @@
+package dev.roboflare.controlplane;
+
+import dev.roboflare.controlplane.api.HttpApi;
+import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
+import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
+import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.controlplane.auth.OperatorToken;
+import dev.roboflare.controlplane.deploy.DeploymentCreator;
+import dev.roboflare.controlplane.deploy.DeploymentViews;
+import dev.roboflare.controlplane.deploy.DispatchedWork;
+import dev.roboflare.controlplane.deploy.Dispatcher;
+import dev.roboflare.controlplane.deploy.RobotReports;
+import dev.roboflare.controlplane.fleet.FleetRegistry;
+import dev.roboflare.controlplane.fleet.RobotRegistry;
+import dev.roboflare.controlplane.release.ReleasePublisher;
+import dev.roboflare.controlplane.scheduler.DispatchScheduler;
+import dev.roboflare.controlplane.storage.Database;
+import dev.roboflare.controlplane.storage.Transactor;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running control plane: wires storage, services, HTTP and the scheduler, and stops them in reverse. */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final Database database;
+    private final Javalin app;
+    private final DispatchScheduler scheduler;
+
+    private ControlPlane(Database database, Javalin app, DispatchScheduler scheduler) {
+        this.database = database;
+        this.app = app;
+        this.scheduler = scheduler;
+    }
+
+    public static ControlPlane start(ServerConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+            // Microseconds: what the database keeps, so a freshly created row reads back identical.
+            Clock clock = Clock.tick(Clock.systemUTC(), Duration.of(1, ChronoUnit.MICROS));
+            OperatorToken operatorToken = OperatorToken.loadOrCreate(config.dataDir());
+            DownloadSigner signer = DownloadSigner.loadOrCreate(config.dataDir());
+            LocalArtifactStore store = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+            Database database = Database.openSqlite(config.dataDir().resolve("roboflare.db"));
+            Transactor db = new Transactor(database.dataSource());
+            DeploymentViews views = new DeploymentViews(db);
+            HttpApi.Services services = new HttpApi.Services(operatorToken, signer, store,
+                    new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),
+                    new RobotRegistry(db, clock), new FleetRegistry(db, clock),
+                    new DeploymentCreator(db, clock, views), views, new DispatchedWork(db), new RobotReports(db, clock));
+            Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(), clock);
+            app.start(config.bind(), config.port());
+            DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), config.schedulerInterval());
+            scheduler.start();
+            log.info("control plane listening on http://{}:{} (data dir {}, download URLs {})", config.bind(),
+                    app.port(), config.dataDir().toAbsolutePath().normalize(),
+                    config.publicUrl() == null ? "from each request's Host header" : "under " + config.publicUrl());
+            return new ControlPlane(database, app, scheduler);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare data dir " + config.dataDir().toAbsolutePath().normalize(), e);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        app.stop();
+        database.close();
+        log.info("control plane stopped");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.roboflare.controlplane.api;
+
+import dev.roboflare.controlplane.deploy.DispatchedWork;
+import dev.roboflare.controlplane.deploy.RobotReports;
+import dev.roboflare.protocol.AgentApi;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** The robot-facing API: poll for dispatched work, report outcomes. A robot only ever sees its own deployments. */
+final class AgentRoutes {
+    private static final String EVENT_EXAMPLE = "{\"event_id\": \"<uuid>\", \"status\": \"applied\", \"detail\": \"...\"}";
+
+    private final DispatchedWork work;
+    private final RobotReports reports;
+    private final DownloadLinks links;
+
+    AgentRoutes(DispatchedWork work, RobotReports reports, DownloadLinks links) {
+        this.work = work;
+        this.reports = reports;
+        this.links = links;
+    }
+
+    void register(Javalin app, RobotAuth robot) {
+        app.get("/api/agent/deployments", robot.require(this::poll));
+        app.post("/api/agent/deployments/{id}/events", robot.require(this::report));
+    }
+
+    private void poll(Context ctx, String robotId) {
+        ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact.id())), null));
+    }
+
+    private void report(Context ctx, String robotId) {
+        AgentApi.Event event = JsonBodies.read(ctx, AgentApi.Event.class, EVENT_EXAMPLE);
+        RobotReports.Outcome outcome = reports.report(robotId, ctx.pathParam("id"), event);
+        ctx.status(outcome.created() ? 201 : 200).json(outcome.event());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.roboflare.controlplane.api;
+
+import dev.roboflare.controlplane.auth.DownloadSigner;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Absolute, signed, expiring artifact URLs: /api/artifacts/{id}/download?expires=..&sig=.. */
+final class DownloadLinks {
+    private final DownloadSigner signer;
+    private final String publicUrl;
+    private final Duration ttl;
+    private final Clock clock;
+
+    DownloadLinks(DownloadSigner signer, String publicUrl, Duration ttl, Clock clock) {
+        this.signer = signer;
+        this.publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/+$", "");
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    String urlFor(Context ctx, String artifactId) {
+        long expires = clock.instant().plus(ttl).getEpochSecond();
+        return baseUrl(ctx) + "/api/artifacts/" + URLEncoder.encode(artifactId, StandardCharsets.UTF_8)
+                + "/download?expires=" + expires + "&sig=" + signer.sign(artifactId, expires);
+    }
+
+    /** --public-url wins; otherwise the address the robot itself used to reach us. */
+    private String baseUrl(Context ctx) {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        String host = ctx.header("Host");
+        if (host == null || host.isBlank()) {
+            host = ctx.req().getServerName() + ":" + ctx.req().getServerPort();
+        }
+        return ctx.scheme() + "://" + host;
+    }
+}

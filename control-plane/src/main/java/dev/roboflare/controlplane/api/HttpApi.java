@@ -1,0 +1,46 @@
+package dev.roboflare.controlplane.api;
+
+import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
+import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
+import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.controlplane.auth.OperatorToken;
+import dev.roboflare.controlplane.deploy.DeploymentCreator;
+import dev.roboflare.controlplane.deploy.DeploymentViews;
+import dev.roboflare.controlplane.deploy.DispatchedWork;
+import dev.roboflare.controlplane.deploy.RobotReports;
+import dev.roboflare.controlplane.fleet.FleetRegistry;
+import dev.roboflare.controlplane.fleet.RobotRegistry;
+import dev.roboflare.controlplane.release.ReleasePublisher;
+import dev.roboflare.protocol.WireJson;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Builds the Javalin app: JSON via WireJson, problem+json errors, and all routes. */
+public final class HttpApi {
+    private HttpApi() {
+    }
+
+    public record Services(OperatorToken operatorToken, DownloadSigner signer, LocalArtifactStore store,
+                           ArtifactCatalog artifacts, ReleasePublisher releases, RobotRegistry robots,
+                           FleetRegistry fleets, DeploymentCreator deploymentCreator, DeploymentViews deployments,
+                           DispatchedWork dispatchedWork, RobotReports reports) {
+    }
+
+    public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Clock clock) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(WireJson.lenient(), false));
+        });
+        Problems.register(app);
+        OperatorAuth operator = new OperatorAuth(s.operatorToken());
+        RobotAuth robot = new RobotAuth(s.robots());
+        new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
+        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.deployments())
+                .register(app, operator);
+        DownloadLinks links = new DownloadLinks(s.signer(), publicUrl, downloadUrlTtl, clock);
+        new AgentRoutes(s.dispatchedWork(), s.reports(), links).register(app, robot);
+        return app;
+    }
+}

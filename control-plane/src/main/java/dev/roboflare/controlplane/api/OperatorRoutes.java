@@ -1,0 +1,93 @@
+package dev.roboflare.controlplane.api;
+
+import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.deploy.DeploymentCreator;
+import dev.roboflare.controlplane.deploy.DeploymentViews;
+import dev.roboflare.controlplane.fleet.FleetRegistry;
+import dev.roboflare.controlplane.fleet.RobotRegistry;
+import dev.roboflare.controlplane.release.ReleasePublisher;
+import dev.roboflare.protocol.OperatorApi.CreateDeployment;
+import dev.roboflare.protocol.OperatorApi.CreateFleet;
+import dev.roboflare.protocol.OperatorApi.CreateRelease;
+import dev.roboflare.protocol.OperatorApi.CreateRobot;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** Releases, robots, fleets and deployments for operators. Artifacts are in {@link ArtifactRoutes}. */
+final class OperatorRoutes {
+    private static final String RELEASE_EXAMPLE = "{\"artifact_id\": \"...\", \"semver\": \"1.4.0\", "
+            + "\"notes\": \"...\", \"manifest_json\": {\"entrypoint\": [\"bin/app\"]}}";
+    private static final String ROBOT_EXAMPLE = "{\"name\": \"arm-03\"}";
+    private static final String FLEET_EXAMPLE = "{\"name\": \"bay-2\", \"robot_ids\": [\"...\"]}";
+    private static final String DEPLOYMENT_EXAMPLE = "{\"release_id\": \"...\", \"target_kind\": \"robot\", "
+            + "\"target_id\": \"...\", \"scheduled_at\": \"2026-06-01T03:00:00Z\"}";
+
+    private final ReleasePublisher releases;
+    private final RobotRegistry robots;
+    private final FleetRegistry fleets;
+    private final DeploymentCreator deploymentCreator;
+    private final DeploymentViews deployments;
+
+    OperatorRoutes(ReleasePublisher releases, RobotRegistry robots, FleetRegistry fleets,
+                   DeploymentCreator deploymentCreator, DeploymentViews deployments) {
+        this.releases = releases;
+        this.robots = robots;
+        this.fleets = fleets;
+        this.deploymentCreator = deploymentCreator;
+        this.deployments = deployments;
+    }
+
+    void register(Javalin app, OperatorAuth operator) {
+        app.post("/api/releases", operator.require(ctx ->
+                ctx.status(201).json(releases.publish(JsonBodies.read(ctx, CreateRelease.class, RELEASE_EXAMPLE)))));
+        app.get("/api/releases", operator.require(ctx -> ctx.json(releases.list())));
+        app.get("/api/releases/{id}", operator.require(ctx -> ctx.json(releases.get(ctx.pathParam("id")))));
+
+        app.post("/api/robots", operator.require(ctx ->
+                ctx.status(201).json(robots.create(JsonBodies.read(ctx, CreateRobot.class, ROBOT_EXAMPLE).name()))));
+        app.get("/api/robots", operator.require(ctx -> ctx.json(robots.list())));
+        app.get("/api/robots/{id}", operator.require(ctx -> ctx.json(robots.get(ctx.pathParam("id")))));
+
+        app.post("/api/fleets", operator.require(ctx ->
+                ctx.status(201).json(fleets.create(JsonBodies.read(ctx, CreateFleet.class, FLEET_EXAMPLE)))));
+        app.get("/api/fleets", operator.require(ctx -> ctx.json(fleets.list())));
+        app.get("/api/fleets/{id}", operator.require(ctx -> ctx.json(fleets.get(ctx.pathParam("id")))));
+        app.put("/api/fleets/{id}/robots/{robot_id}", operator.require(ctx ->
+                ctx.json(fleets.addRobot(ctx.pathParam("id"), ctx.pathParam("robot_id")))));
+
+        app.post("/api/deployments", operator.require(this::createDeployment));
+        app.get("/api/deployments", operator.require(this::listDeployments));
+        app.get("/api/deployments/{id}", operator.require(ctx -> ctx.json(deployments.get(ctx.pathParam("id")))));
+        app.get("/api/deployments/{id}/events", operator.require(ctx ->
+                ctx.json(deployments.events(ctx.pathParam("id")))));
+    }
+
+    private void createDeployment(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null || key.isBlank()) {
+            // Checked before the body so a client learns about the header even when its body is also wrong.
+            throw RequestRejected.badRequest("the Idempotency-Key header is required: send a fresh random value "
+                    + "(e.g. a UUID) per deployment and reuse it when retrying the same request");
+        }
+        DeploymentCreator.Outcome outcome =
+                deploymentCreator.create(key.trim(), JsonBodies.read(ctx, CreateDeployment.class, DEPLOYMENT_EXAMPLE));
+        ctx.status(outcome.created() ? 201 : 200).json(outcome.deployment());
+    }
+
+    private void listDeployments(Context ctx) {
+        String robotId = ctx.queryParam("robot_id");
+        if (robotId != null) {
+            robots.get(robotId); // 404 with a useful detail for an unknown robot
+        }
+        int limit = 100;
+        String limitText = ctx.queryParam("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                throw RequestRejected.badRequest("limit must be a whole number between 1 and 1000, got '" + limitText + "'");
+            }
+        }
+        ctx.json(deployments.listNewestFirst(robotId, limit));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.roboflare.controlplane.artifacts;
+
+import dev.roboflare.controlplane.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Content-addressed blobs under DATA/artifacts/sha256/&lt;hex&gt;. Bytes are streamed to a temp file while
+ * hashing, then renamed into place, so a blob at its final path is always complete and never in memory.
+ */
+public final class LocalArtifactStore {
+    private static final int BUFFER = 64 * 1024;
+
+    private final Path root;
+    private final Path blobs;
+    private final Path incoming;
+
+    public LocalArtifactStore(Path root) throws IOException {
+        this.root = root;
+        this.blobs = Files.createDirectories(root.resolve("sha256"));
+        // Same filesystem as the blobs, so the final rename is atomic.
+        this.incoming = Files.createDirectories(root.resolve("incoming"));
+    }
+
+    public record StoredBlob(String sha256, long size, String storageUrl) {
+    }
+
+    public StoredBlob put(InputStream in) throws IOException {
+        Path tmp = Files.createTempFile(incoming, "upload-", ".part");
+        try {
+            MessageDigest digest = Sha256.newDigest();
+            long size = 0;
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                for (int n; (n = in.read(buf)) != -1; ) {
+                    digest.update(buf, 0, n);
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                    while (bb.hasRemaining()) {
+                        out.write(bb);
+                    }
+                    size += n;
+                }
+                out.force(true); // durable before it becomes visible under its hash
+            }
+            String sha256 = HexFormat.of().formatHex(digest.digest());
+            Path target = blobPath(sha256);
+            if (!Files.exists(target)) {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException raced) {
+                    // Another upload of the same bytes won; its blob is identical.
+                }
+            }
+            return new StoredBlob(sha256, size, storageUrl(sha256));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The blob's file, or null when it is missing (which means the data dir was tampered with). */
+    public Path find(String sha256) {
+        Path p = blobPath(sha256);
+        return Files.isRegularFile(p) ? p : null;
+    }
+
+    private Path blobPath(String sha256) {
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a sha256 hex digest: " + sha256);
+        }
+        return blobs.resolve(sha256);
+    }
+
+    private String storageUrl(String sha256) {
+        return blobPath(sha256).toUri().toString();
+    }
+
+    public Path root() {
+        return root;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.roboflare.controlplane.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one operator bearer token, kept in DATA/operator-token (0600). Its value is never logged. */
+public final class OperatorToken {
+    private static final Logger log = LoggerFactory.getLogger(OperatorToken.class);
+    public static final String FILE_NAME = "operator-token";
+
+    private final byte[] token;
+
+    private OperatorToken(String token) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static OperatorToken loadOrCreate(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+        SecretFiles.Loaded loaded = SecretFiles.readOrCreate(file);
+        log.info("operator token {} {} (mode 0600); send it as 'Authorization: Bearer <token>'",
+                loaded.created() ? "written to" : "read from", file);
+        return new OperatorToken(loaded.value());
+    }
+
+    /** Constant-time, so response timing does not leak how much of a guess was right. */
+    public boolean matches(String candidate) {
+        return candidate != null
+                && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    }
+}

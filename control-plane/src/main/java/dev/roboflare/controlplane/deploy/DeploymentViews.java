@@ -1,0 +1,71 @@
+package dev.roboflare.controlplane.deploy;
+
+import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.storage.DeploymentRows;
+import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
+import dev.roboflare.controlplane.storage.EventRows;
+import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.protocol.OperatorApi.Child;
+import dev.roboflare.protocol.OperatorApi.Deployment;
+import dev.roboflare.protocol.OperatorApi.Event;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Deployments as operators see them: each with its current status and, for a fleet, its children. */
+public final class DeploymentViews {
+    private static final int MAX_LIST = 1000;
+
+    private final Transactor db;
+    private final DeploymentRows deployments = new DeploymentRows();
+    private final EventRows events = new EventRows();
+
+    public DeploymentViews(Transactor db) {
+        this.db = db;
+    }
+
+    public Deployment get(String id) {
+        return db.read(c -> load(c, id));
+    }
+
+    public List<Event> events(String id) {
+        return db.read(c -> {
+            require(c, id);
+            return events.listOldestFirst(c, id);
+        });
+    }
+
+    /** With a robot id: that robot's deployments (fleet children included); without: operator-created ones. */
+    public List<Deployment> listNewestFirst(String robotId, int limit) {
+        int capped = Math.max(1, Math.min(limit, MAX_LIST));
+        return db.read(c -> {
+            List<DeploymentRow> rows = robotId == null
+                    ? deployments.topLevelNewestFirst(c, capped)
+                    : deployments.forRobotNewestFirst(c, robotId, capped);
+            List<Deployment> out = new ArrayList<>();
+            for (DeploymentRow row : rows) {
+                out.add(view(c, row));
+            }
+            return out;
+        });
+    }
+
+    Deployment load(Connection c, String id) throws SQLException {
+        return view(c, require(c, id));
+    }
+
+    private DeploymentRow require(Connection c, String id) throws SQLException {
+        return deployments.find(c, id).orElseThrow(() -> RequestRejected.notFound(
+                "no deployment with id '" + id + "'; list deployments with GET /api/deployments"));
+    }
+
+    private Deployment view(Connection c, DeploymentRow row) throws SQLException {
+        List<Child> children = new ArrayList<>();
+        for (DeploymentRow child : deployments.children(c, row.id())) {
+            children.add(new Child(child.id(), child.robotId(), child.status()));
+        }
+        return new Deployment(row.id(), row.parentId(), row.status(), row.releaseId(), row.targetKind(),
+                row.targetId(), row.scheduledAt(), row.createdAt(), children);
+    }
+}

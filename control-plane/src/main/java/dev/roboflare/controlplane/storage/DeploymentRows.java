@@ -1,0 +1,107 @@
+package dev.roboflare.controlplane.storage;
+
+import dev.roboflare.protocol.DeploymentStatus;
+import dev.roboflare.protocol.TargetKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deployments table, always read together with the current status (the newest event). Rows are only
+ * inserted; status changes are new rows in deployment_events.
+ */
+public final class DeploymentRows {
+    /** status is null only between inserting a row and appending its first event, inside one transaction. */
+    public record DeploymentRow(String id, String parentId, String releaseId, TargetKind targetKind,
+                                String targetId, String robotId, String idempotencyKey, Instant scheduledAt,
+                                Instant createdAt, DeploymentStatus status) {
+    }
+
+    private static final String WITH_STATUS = "SELECT d.id, d.parent_id, d.release_id, d.target_kind, d.target_id, "
+            + "d.robot_id, d.idempotency_key, d.scheduled_at, d.created_at, e.status "
+            + "FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
+            + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) ";
+
+    public void insert(Connection c, DeploymentRow d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO deployments (id, parent_id, release_id, target_kind, target_id, robot_id, "
+                        + "idempotency_key, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, d.id());
+            ps.setString(2, d.parentId());
+            ps.setString(3, d.releaseId());
+            ps.setString(4, d.targetKind().wire());
+            ps.setString(5, d.targetId());
+            ps.setString(6, d.robotId());
+            ps.setString(7, d.idempotencyKey());
+            Rows.setNullableMicros(ps, 8, d.scheduledAt());
+            ps.setLong(9, Times.toMicros(d.createdAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<DeploymentRow> find(Connection c, String id) throws SQLException {
+        List<DeploymentRow> rows = query(c, WITH_STATUS + "WHERE d.id = ?", id);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public List<DeploymentRow> children(Connection c, String parentId) throws SQLException {
+        return query(c, WITH_STATUS + "WHERE d.parent_id = ? ORDER BY d.created_at, d.id", parentId);
+    }
+
+    /** What a robot should act on now: its dispatched deployments, oldest first. */
+    public List<DeploymentRow> dispatchedForRobot(Connection c, String robotId) throws SQLException {
+        return query(c, WITH_STATUS + "WHERE d.robot_id = ? AND e.status = 'dispatched' ORDER BY d.created_at, d.id",
+                robotId);
+    }
+
+    /** Queued deployments whose scheduled time has come (parents and children alike). */
+    public List<DeploymentRow> dueQueued(Connection c, Instant now) throws SQLException {
+        return query(c, WITH_STATUS + "WHERE e.status = 'queued' AND d.scheduled_at IS NOT NULL "
+                + "AND d.scheduled_at <= ? ORDER BY d.scheduled_at, d.created_at, d.id", Times.toMicros(now));
+    }
+
+    public Optional<DeploymentRow> newestForRobot(Connection c, String robotId) throws SQLException {
+        List<DeploymentRow> rows = query(c, WITH_STATUS + "WHERE d.robot_id = ? ORDER BY d.created_at DESC, d.id LIMIT 1",
+                robotId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public Optional<DeploymentRow> newestAppliedForRobot(Connection c, String robotId) throws SQLException {
+        List<DeploymentRow> rows = query(c, WITH_STATUS
+                + "WHERE d.robot_id = ? AND e.status = 'applied' ORDER BY d.created_at DESC, d.id LIMIT 1", robotId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public List<DeploymentRow> forRobotNewestFirst(Connection c, String robotId, int limit) throws SQLException {
+        return query(c, WITH_STATUS + "WHERE d.robot_id = ? ORDER BY d.created_at DESC, d.id LIMIT ?", robotId, limit);
+    }
+
+    /** Deployments operators created (not fleet children), newest first. */
+    public List<DeploymentRow> topLevelNewestFirst(Connection c, int limit) throws SQLException {
+        return query(c, WITH_STATUS + "WHERE d.parent_id IS NULL ORDER BY d.created_at DESC, d.id LIMIT ?", limit);
+    }
+
+    private static List<DeploymentRow> query(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<DeploymentRow> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new DeploymentRow(rs.getString("id"), rs.getString("parent_id"), rs.getString("release_id"),
+                            TargetKind.fromWire(rs.getString("target_kind")), rs.getString("target_id"),
+                            rs.getString("robot_id"), rs.getString("idempotency_key"),
+                            Rows.nullableInstant(rs, "scheduled_at"), Rows.instant(rs, "created_at"),
+                            DeploymentStatus.fromWire(rs.getString("status"))));
+                }
+                return out;
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.roboflare.controlplane.storage;
+
+import dev.roboflare.protocol.DeploymentStatus;
+import dev.roboflare.protocol.OperatorApi.Event;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The append-only deployment_events table. */
+public final class EventRows {
+    /** Who wrote an event: the control plane itself (queued, dispatched) or the robot (outcomes). */
+    public enum Source { CONTROL_PLANE, ROBOT }
+
+    /**
+     * Appends with the next per-deployment sequence number. The (deployment_id, seq) primary key makes two
+     * concurrent appends collide instead of both winning.
+     */
+    public Event append(Connection c, String deploymentId, String eventId, DeploymentStatus status, String detail,
+                        Source source, Instant now) throws SQLException {
+        long seq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM deployment_events WHERE deployment_id = ?")) {
+            ps.setString(1, deploymentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, deploymentId);
+            ps.setLong(2, seq);
+            ps.setString(3, eventId);
+            ps.setString(4, status.wire());
+            ps.setString(5, detail);
+            ps.setString(6, source.name().toLowerCase(java.util.Locale.ROOT));
+            ps.setLong(7, Times.toMicros(now));
+            ps.executeUpdate();
+        }
+        return new Event(eventId, status, detail, now);
+    }
+
+    public Optional<Event> find(Connection c, String deploymentId, String eventId) throws SQLException {
+        List<Event> events = query(c, "SELECT event_id, status, detail, created_at FROM deployment_events "
+                + "WHERE deployment_id = ? AND event_id = ?", deploymentId, eventId);
+        return events.isEmpty() ? Optional.empty() : Optional.of(events.get(0));
+    }
+
+    public List<Event> listOldestFirst(Connection c, String deploymentId) throws SQLException {
+        return query(c, "SELECT event_id, status, detail, created_at FROM deployment_events "
+                + "WHERE deployment_id = ? ORDER BY seq", deploymentId);
+    }
+
+    private static List<Event> query(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Event> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Event(rs.getString("event_id"), DeploymentStatus.fromWire(rs.getString("status")),
+                            rs.getString("detail"), Rows.instant(rs, "created_at")));
+                }
+                return out;
+            }
+        }
+    }
+}
