@@ -73,7 +73,12 @@ public final class SdkDistributionLookup implements DistributionLookup {
         if (message == null) {
             return "unknown AWS error";
         }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        String line = message.lines().findFirst().orElse(message);
+        // The credentials chain appends every provider's own failure: keep the headline only.
+        int chain = line.indexOf(" AwsCredentialsProviderChain(");
+        if (chain > 0) {
+            line = line.substring(0, chain);
+        }
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 }
