@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ToolVersion.class,
         description = "Advisory release planner for the Opentrons Flex and OT-2 robot stacks."
-                + " It reads local clones and prints the tags to create; it never creates or pushes one.",
-        subcommands = {GoCommand.class})
+                + " It prints tags to create, CI runs to follow and commands to paste; it never tags, pushes, triggers or invalidates.",
+        subcommands = {GoCommand.class, TrackBuildsCommand.class, InvalidateCloudfrontCommand.class, AssetsCommand.class})
 final class PlannerCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

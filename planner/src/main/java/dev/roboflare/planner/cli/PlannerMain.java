@@ -3,7 +3,7 @@ package dev.roboflare.planner.cli;
 import dev.roboflare.planner.PlanningException;
 import picocli.CommandLine;
 
-/** Entry point of {@code roboflare-planner.jar}. Exit codes: 0 plan printed, 1 cannot plan, 2 bad or missing flags. */
+/** Entry point of {@code roboflare-planner.jar}. Exit codes: 0 done, 1 cannot plan / GitHub error, 2 bad or missing flags (track-builds: also a run still missing), 3 assets missing. */
 public final class PlannerMain {
     private PlannerMain() {
     }
@@ -13,7 +13,11 @@ public final class PlannerMain {
     }
 
     public static CommandLine commandLine(Prompter prompter) {
-        CommandLine cli = new CommandLine(new PlannerCommand(), new GoCommandFactory(prompter));
+        return commandLine(prompter, PlannerServices.real());
+    }
+
+    public static CommandLine commandLine(Prompter prompter, PlannerServices services) {
+        CommandLine cli = new CommandLine(new PlannerCommand(), new CommandFactory(prompter, services));
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             cmd.getErr().println("error: " + ex.getMessage());
@@ -32,12 +36,18 @@ public final class PlannerMain {
         return cli;
     }
 
-    /** Hands the prompter to the go command; everything else is built by picocli's default factory. */
-    private record GoCommandFactory(Prompter prompter) implements CommandLine.IFactory {
+    /** Hands the prompter and the outside-world services to the commands; the rest is picocli's default factory. */
+    private record CommandFactory(Prompter prompter, PlannerServices services) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == GoCommand.class) {
                 return cls.cast(new GoCommand(prompter));
+            }
+            if (cls == TrackBuildsCommand.class) {
+                return cls.cast(new TrackBuildsCommand(services));
+            }
+            if (cls == InvalidateCloudfrontCommand.class) {
+                return cls.cast(new InvalidateCloudfrontCommand(services));
             }
             return CommandLine.defaultFactory().create(cls);
         }

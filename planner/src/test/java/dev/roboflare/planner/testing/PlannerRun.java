@@ -1,6 +1,7 @@
 package dev.roboflare.planner.testing;
 
 import dev.roboflare.planner.cli.PlannerMain;
+import dev.roboflare.planner.cli.PlannerServices;
 import dev.roboflare.planner.cli.Prompter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,9 +18,18 @@ public record PlannerRun(int exitCode, String out, String err) {
     }
 
     public static PlannerRun run(Prompter prompter, String... args) {
+        return run(prompter, PlannerServices.real(), args);
+    }
+
+    /** With a fake clock/sleeper, token and CloudFront lookup: for track-builds and invalidate-cloudfront. */
+    public static PlannerRun run(PlannerServices services, String... args) {
+        return run(noTerminal(), services, args);
+    }
+
+    public static PlannerRun run(Prompter prompter, PlannerServices services, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cli = PlannerMain.commandLine(prompter);
+        var cli = PlannerMain.commandLine(prompter, services);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
