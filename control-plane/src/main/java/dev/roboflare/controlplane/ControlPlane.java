@@ -48,8 +48,10 @@ public final class ControlPlane implements AutoCloseable {
             OperatorToken operatorToken = OperatorToken.loadOrCreate(config.dataDir());
             DownloadSigner signer = DownloadSigner.loadOrCreate(config.dataDir());
             LocalArtifactStore store = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
-            Database database = Database.openSqlite(config.dataDir().resolve("roboflare.db"));
-            Transactor db = new Transactor(database.dataSource());
+            Database database = config.databaseUrl() == null
+                    ? Database.openSqlite(config.dataDir().resolve("roboflare.db"))
+                    : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            Transactor db = new Transactor(database.dataSource(), database.dialect());
             DeploymentViews views = new DeploymentViews(db);
             HttpApi.Services services = new HttpApi.Services(operatorToken, signer, store,
                     new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),

@@ -12,27 +12,35 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class AgentApiTest {
+    @Parameter
+    TestDatabase database;
+
     static final byte[] PAYLOAD = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(100).getBytes(StandardCharsets.UTF_8);
 
     TestServer server;
     String artifactId;
     String releaseId;
 
-    @BeforeAll
-    void start() throws IOException {
-        server = TestServer.start();
+    @BeforeParameterizedClassInvocation
+    void start(TestDatabase database) throws IOException {
+        server = TestServer.start(database);
         artifactId = server.upload("app_tarball", "agent-app", PAYLOAD).json().get("id").asText();
         releaseId = server.releaseId(artifactId, "2.1.0");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         server.close();
     }

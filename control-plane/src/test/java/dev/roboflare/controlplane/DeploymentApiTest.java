@@ -15,23 +15,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class DeploymentApiTest {
+    @Parameter
+    TestDatabase database;
+
     TestServer server;
     String releaseId;
 
-    @BeforeAll
-    void start() throws IOException {
-        server = TestServer.start();
+    @BeforeParameterizedClassInvocation
+    void start(TestDatabase database) throws IOException {
+        server = TestServer.start(database);
         releaseId = server.newRelease();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         server.close();
     }
