@@ -74,7 +74,9 @@ class AgentApiTest {
         JsonNode poll = r.json();
         assertThat(poll.has("poll_interval_seconds")).isTrue();
         assertThat(poll.get("poll_interval_seconds").isNull()).isTrue();
-        assertThat(poll.get("deployments")).extracting(n -> n.get("id").asText()).containsExactly(first, second);
+        // the newer deployment superseded the older one, which the robot never picked up
+        assertThat(poll.get("deployments")).extracting(n -> n.get("id").asText()).containsExactly(second);
+        assertThat(server.get("/api/deployments/" + first).json().get("status").asText()).isEqualTo("failed");
         JsonNode d = poll.get("deployments").get(0);
         assertThat(d.get("release").get("semver").asText()).isEqualTo("2.1.0");
         assertThat(d.get("release").get("manifest_json").get("entrypoint").get(0).asText()).isEqualTo("bin/app");
