@@ -5,6 +5,7 @@ import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.auth.OperatorToken;
+import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
 import dev.roboflare.controlplane.deploy.DeploymentViews;
 import dev.roboflare.controlplane.deploy.DispatchedWork;
@@ -13,6 +14,7 @@ import dev.roboflare.controlplane.deploy.RobotReports;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.controlplane.release.ReleasePublisher;
+import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.scheduler.DispatchScheduler;
 import dev.roboflare.controlplane.storage.Database;
 import dev.roboflare.controlplane.storage.Transactor;
@@ -48,16 +50,21 @@ public final class ControlPlane implements AutoCloseable {
             OperatorToken operatorToken = OperatorToken.loadOrCreate(config.dataDir());
             DownloadSigner signer = DownloadSigner.loadOrCreate(config.dataDir());
             LocalArtifactStore store = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
-            Database database = Database.openSqlite(config.dataDir().resolve("roboflare.db"));
-            Transactor db = new Transactor(database.dataSource());
+            Database database = config.databaseUrl() == null
+                    ? Database.openSqlite(config.dataDir().resolve("roboflare.db"))
+                    : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            Transactor db = new Transactor(database.dataSource(), database.dialect());
             DeploymentViews views = new DeploymentViews(db);
+            IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
             HttpApi.Services services = new HttpApi.Services(operatorToken, signer, store,
                     new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),
                     new RobotRegistry(db, clock), new FleetRegistry(db, clock),
-                    new DeploymentCreator(db, clock, views), views, new DispatchedWork(db), new RobotReports(db, clock));
+                    new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
+                    idempotency, views, new DispatchedWork(db), new RobotReports(db, clock));
             Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(), clock);
             app.start(config.bind(), config.port());
-            DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), config.schedulerInterval());
+            DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), idempotency,
+                    config.schedulerInterval());
             scheduler.start();
             log.info("control plane listening on http://{}:{} (data dir {}, download URLs {})", config.bind(),
                     app.port(), config.dataDir().toAbsolutePath().normalize(),

@@ -33,9 +33,28 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a signed artifact download URL stays valid. Default: ${DEFAULT-VALUE}")
     Duration downloadUrlTtl;
 
+    @Option(names = "--database-url",
+            description = "JDBC URL of the database, e.g. jdbc:postgresql://db:5432/roboflare; "
+                    + "default: SQLite in the data dir (roboflare.db)")
+    String databaseUrl;
+
+    @Option(names = "--database-user", description = "Database user (PostgreSQL); may also be in the URL")
+    String databaseUser;
+
+    @Option(names = "--database-password-file",
+            description = "File whose first line is the database password (kept off the command line)")
+    Path databasePasswordFile;
+
+    @Option(names = "--idempotency-key-ttl", defaultValue = "24h", converter = DurationConverter.class,
+            description = "How long an Idempotency-Key and its stored response are kept. Default: ${DEFAULT-VALUE}")
+    Duration idempotencyKeyTtl;
+
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl);
+        String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
+                : java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
+        ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
+                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl);
         ControlPlane controlPlane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,10 +5,21 @@ import java.time.Duration;
 
 /**
  * Everything {@code serve} needs. {@code publicUrl} may be null: download URLs are then built from the
- * request's Host header.
+ * request's Host header. {@code databaseUrl} null means SQLite in the data dir; user and password may be null
+ * (then they come from the URL, if at all).
  */
 public record ServerConfig(int port, Path dataDir, String bind, String publicUrl,
-                           Duration schedulerInterval, Duration downloadUrlTtl) {
+                           Duration schedulerInterval, Duration downloadUrlTtl,
+                           String databaseUrl, String databaseUser, String databasePassword,
+                           Duration idempotencyKeyTtl) {
     public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofSeconds(15);
     public static final Duration DEFAULT_DOWNLOAD_URL_TTL = Duration.ofHours(1);
+    public static final Duration DEFAULT_IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
+
+    /** SQLite in the data dir, default key expiry. */
+    public ServerConfig(int port, Path dataDir, String bind, String publicUrl, Duration schedulerInterval,
+                        Duration downloadUrlTtl) {
+        this(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl, null, null, null,
+                DEFAULT_IDEMPOTENCY_KEY_TTL);
+    }
 }

@@ -12,27 +12,35 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class AgentApiTest {
+    @Parameter
+    TestDatabase database;
+
     static final byte[] PAYLOAD = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(100).getBytes(StandardCharsets.UTF_8);
 
     TestServer server;
     String artifactId;
     String releaseId;
 
-    @BeforeAll
-    void start() throws IOException {
-        server = TestServer.start();
+    @BeforeParameterizedClassInvocation
+    void start(TestDatabase database) throws IOException {
+        server = TestServer.start(database);
         artifactId = server.upload("app_tarball", "agent-app", PAYLOAD).json().get("id").asText();
         releaseId = server.releaseId(artifactId, "2.1.0");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         server.close();
     }
@@ -66,7 +74,9 @@ class AgentApiTest {
         JsonNode poll = r.json();
         assertThat(poll.has("poll_interval_seconds")).isTrue();
         assertThat(poll.get("poll_interval_seconds").isNull()).isTrue();
-        assertThat(poll.get("deployments")).extracting(n -> n.get("id").asText()).containsExactly(first, second);
+        // the newer deployment superseded the older one, which the robot never picked up
+        assertThat(poll.get("deployments")).extracting(n -> n.get("id").asText()).containsExactly(second);
+        assertThat(server.get("/api/deployments/" + first).json().get("status").asText()).isEqualTo("failed");
         JsonNode d = poll.get("deployments").get(0);
         assertThat(d.get("release").get("semver").asText()).isEqualTo("2.1.0");
         assertThat(d.get("release").get("manifest_json").get("entrypoint").get(0).asText()).isEqualTo("bin/app");

@@ -26,20 +26,47 @@ final class TestServer implements AutoCloseable {
     final String operatorToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The JDBC URL of this server's database; null for SQLite in the data dir. */
+    final String databaseUrl;
+
     TestServer(Duration schedulerInterval) throws IOException {
-        this(Files.createTempDirectory("roboflare-cp-test"), schedulerInterval);
+        this(TestDatabase.SQLITE, schedulerInterval);
+    }
+
+    TestServer(TestDatabase database, Duration schedulerInterval) throws IOException {
+        this(Files.createTempDirectory("roboflare-cp-test"), database.freshUrl(), schedulerInterval,
+                ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL);
     }
 
     TestServer(Path dataDir, Duration schedulerInterval) throws IOException {
+        this(dataDir, null, schedulerInterval, ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL);
+    }
+
+    /** Another server on {@code databaseUrl} (null: SQLite in dataDir), e.g. a second instance on one PostgreSQL. */
+    TestServer(Path dataDir, String databaseUrl, Duration schedulerInterval, Duration idempotencyKeyTtl)
+            throws IOException {
         this.dataDir = dataDir;
+        this.databaseUrl = databaseUrl;
         this.controlPlane = ControlPlane.start(new ServerConfig(0, dataDir, "127.0.0.1", null, schedulerInterval,
-                Duration.ofHours(1)));
+                Duration.ofHours(1), databaseUrl, databaseUrl == null ? null : TestDatabase.user(),
+                databaseUrl == null ? null : TestDatabase.password(), idempotencyKeyTtl));
         this.baseUrl = "http://127.0.0.1:" + controlPlane.port();
         this.operatorToken = Files.readString(dataDir.resolve("operator-token")).trim();
     }
 
     static TestServer start() throws IOException {
         return new TestServer(Duration.ofHours(1));
+    }
+
+    static TestServer start(TestDatabase database) throws IOException {
+        return new TestServer(database, Duration.ofHours(1));
+    }
+
+    /** A JDBC connection to this server's database, for fixtures too big for the API (thousands of robots). */
+    java.sql.Connection jdbc() throws java.sql.SQLException {
+        return databaseUrl == null
+                ? java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("roboflare.db"))
+                : java.sql.DriverManager.getConnection(databaseUrl, TestDatabase.user(), TestDatabase.password());
     }
 
     @Override

@@ -4,12 +4,14 @@ import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.auth.OperatorToken;
+import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
 import dev.roboflare.controlplane.deploy.DeploymentViews;
 import dev.roboflare.controlplane.deploy.DispatchedWork;
 import dev.roboflare.controlplane.deploy.RobotReports;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
+import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.release.ReleasePublisher;
 import dev.roboflare.protocol.WireJson;
 import io.javalin.Javalin;
@@ -24,7 +26,8 @@ public final class HttpApi {
 
     public record Services(OperatorToken operatorToken, DownloadSigner signer, LocalArtifactStore store,
                            ArtifactCatalog artifacts, ReleasePublisher releases, RobotRegistry robots,
-                           FleetRegistry fleets, DeploymentCreator deploymentCreator, DeploymentViews deployments,
+                           FleetRegistry fleets, DeploymentCreator deploymentCreator,
+                           DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,
                            DispatchedWork dispatchedWork, RobotReports reports) {
     }
 
@@ -37,7 +40,8 @@ public final class HttpApi {
         OperatorAuth operator = new OperatorAuth(s.operatorToken());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
-        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.deployments())
+        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.canceller(),
+                s.idempotency(), s.operatorToken().scope(), s.deployments())
                 .register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links).register(app, robot);

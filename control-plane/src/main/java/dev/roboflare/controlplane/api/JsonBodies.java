@@ -53,6 +53,7 @@ final class JsonBodies {
     /** The body as {@code type}; {@code example} is shown to the caller when the body is unusable. */
     static <T> T read(Context ctx, Class<T> type, String example) {
         ObjectNode tree = readObject(ctx, example);
+        rejectNul(tree, "");
         normalizeTimestamp(tree, "scheduled_at");
         try {
             return STRICT.treeToValue(tree, type);
@@ -61,8 +62,50 @@ final class JsonBodies {
         }
     }
 
+    /** JSON bodies are small; this also bounds chunked bodies, which carry no Content-Length to check up front. */
+    static final int MAX_BODY_BYTES = 1_000_000;
+
+    private static String boundedBody(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            throw new RequestRejected(413, "the request body is " + ctx.req().getContentLengthLong() + " bytes; JSON "
+                    + "bodies are limited to " + MAX_BODY_BYTES + " bytes (artifacts go to POST /api/artifacts)");
+        }
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new RequestRejected(413, "the request body is over " + MAX_BODY_BYTES + " bytes; JSON bodies "
+                        + "are limited to that (artifacts go to POST /api/artifacts)");
+            }
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw RequestRejected.badRequest("the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** PostgreSQL cannot store U+0000 in text; no field of ours has a use for it. */
+    private static void rejectNul(JsonNode node, String path) {
+        if (node.isTextual() && node.textValue().indexOf('\u0000') >= 0) {
+            throw RequestRejected.badRequest("field '" + (path.isEmpty() ? "(body)" : path)
+                    + "' contains a NUL character (\\u0000), which no field accepts");
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var f = fields.next();
+                if (f.getKey().indexOf('\u0000') >= 0) {
+                    throw RequestRejected.badRequest("a field name contains a NUL character (\\u0000)");
+                }
+                rejectNul(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectNul(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
     private static ObjectNode readObject(Context ctx, String example) {
-        String body = ctx.body();
+        String body = boundedBody(ctx);
         if (body.isBlank()) {
             throw RequestRejected.badRequest("the request body is empty; send a JSON object such as " + example);
         }

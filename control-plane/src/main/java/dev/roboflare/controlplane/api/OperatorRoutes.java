@@ -1,7 +1,12 @@
 package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.RequestRejected;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
+import dev.roboflare.controlplane.deploy.DeploymentView;
+import dev.roboflare.controlplane.idempotency.IdempotentRequests;
+import dev.roboflare.protocol.WireJson;
 import dev.roboflare.controlplane.deploy.DeploymentViews;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
@@ -15,6 +20,7 @@ import io.javalin.http.Context;
 
 /** Releases, robots, fleets and deployments for operators. Artifacts are in {@link ArtifactRoutes}. */
 final class OperatorRoutes {
+    private static final ObjectMapper JSON = WireJson.lenient();
     private static final String RELEASE_EXAMPLE = "{\"artifact_id\": \"...\", \"semver\": \"1.4.0\", "
             + "\"notes\": \"...\", \"manifest_json\": {\"entrypoint\": [\"bin/app\"]}}";
     private static final String ROBOT_EXAMPLE = "{\"name\": \"arm-03\"}";
@@ -26,10 +32,17 @@ final class OperatorRoutes {
     private final RobotRegistry robots;
     private final FleetRegistry fleets;
     private final DeploymentCreator deploymentCreator;
+    private final DeploymentCanceller canceller;
+    private final IdempotentRequests idempotency;
+    private final String idempotencyScope;
     private final DeploymentViews deployments;
 
     OperatorRoutes(ReleasePublisher releases, RobotRegistry robots, FleetRegistry fleets,
-                   DeploymentCreator deploymentCreator, DeploymentViews deployments) {
+                   DeploymentCreator deploymentCreator, DeploymentCanceller canceller, IdempotentRequests idempotency,
+                   String idempotencyScope, DeploymentViews deployments) {
+        this.canceller = canceller;
+        this.idempotency = idempotency;
+        this.idempotencyScope = idempotencyScope;
         this.releases = releases;
         this.robots = robots;
         this.fleets = fleets;
@@ -58,20 +71,37 @@ final class OperatorRoutes {
         app.post("/api/deployments", operator.require(this::createDeployment));
         app.get("/api/deployments", operator.require(this::listDeployments));
         app.get("/api/deployments/{id}", operator.require(ctx -> ctx.json(deployments.get(ctx.pathParam("id")))));
+        app.post("/api/deployments/{id}/cancel", operator.require(ctx ->
+                ctx.json(canceller.cancel(ctx.pathParam("id")))));
         app.get("/api/deployments/{id}/events", operator.require(ctx ->
                 ctx.json(deployments.events(ctx.pathParam("id")))));
     }
 
     private void createDeployment(Context ctx) {
-        String key = ctx.header("Idempotency-Key");
-        if (key == null || key.isBlank()) {
-            // Checked before the body so a client learns about the header even when its body is also wrong.
-            throw RequestRejected.badRequest("the Idempotency-Key header is required: send a fresh random value "
-                    + "(e.g. a UUID) per deployment and reuse it when retrying the same request");
+        // The header is checked before the body so a client learns about it even when its body is also wrong.
+        String key = DeploymentCreator.validKey(ctx.header("Idempotency-Key"));
+        CreateDeployment request = JsonBodies.read(ctx, CreateDeployment.class, DEPLOYMENT_EXAMPLE);
+        DeploymentCreator.validate(request);
+        IdempotentRequests.Response r = idempotency.run(idempotencyScope, key, DeploymentCreator.fingerprint(request),
+                c -> {
+                    DeploymentView d = deploymentCreator.insert(c, key, request);
+                    return new IdempotentRequests.Response(201, json(d), d.id());
+                },
+                rejected -> new IdempotentRequests.Response(rejected.status(),
+                        Problems.body(rejected.status(), rejected.detail()), null));
+        if (r.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
         }
-        DeploymentCreator.Outcome outcome =
-                deploymentCreator.create(key.trim(), JsonBodies.read(ctx, CreateDeployment.class, DEPLOYMENT_EXAMPLE));
-        ctx.status(outcome.created() ? 201 : 200).json(outcome.deployment());
+        ctx.status(r.status()).contentType(r.status() >= 400 ? Problems.CONTENT_TYPE : "application/json")
+                .result(r.body());
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a deployment view always serializes", e);
+        }
     }
 
     private void listDeployments(Context ctx) {

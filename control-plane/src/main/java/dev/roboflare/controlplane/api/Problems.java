@@ -39,6 +39,17 @@ public final class Problems {
         });
     }
 
+    /** The problem+json body for a status and detail (also stored as an idempotent replay). */
+    public static String body(int status, String detail) {
+        HttpStatus known = HttpStatus.forStatus(status);
+        String title = known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
+        try {
+            return JSON.writeValueAsString(new Problem("about:blank", title, status, detail));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a Problem record always serializes", e);
+        }
+    }
+
     static void write(Context ctx, int status, String detail) {
         if (ctx.res().isCommitted()) {
             return; // a streamed download already started; the client sees a short body instead

@@ -26,6 +26,14 @@ public final class OperatorToken {
         return new OperatorToken(loaded.value());
     }
 
+    /**
+     * What Idempotency-Keys are scoped to: a short hash of the token (never the token itself). A rotated token
+     * starts a fresh key space; there is one organisation per control plane.
+     */
+    public String scope() {
+        return "op:" + dev.roboflare.controlplane.Sha256.hex(new String(token, StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
     /** Constant-time, so response timing does not leak how much of a guess was right. */
     public boolean matches(String candidate) {
         return candidate != null

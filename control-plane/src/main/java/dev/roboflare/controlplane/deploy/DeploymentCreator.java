@@ -4,126 +4,107 @@ import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.Sha256;
 import dev.roboflare.controlplane.storage.DeploymentRows;
+import dev.roboflare.controlplane.storage.DeploymentRows.Active;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
 import dev.roboflare.controlplane.storage.EventRows;
 import dev.roboflare.controlplane.storage.FleetRows;
-import dev.roboflare.controlplane.storage.IdempotencyKeys;
 import dev.roboflare.controlplane.storage.ReleaseRows;
 import dev.roboflare.controlplane.storage.RobotRows;
-import dev.roboflare.controlplane.storage.StorageException;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi.CreateDeployment;
-import dev.roboflare.protocol.OperatorApi.Deployment;
 import dev.roboflare.protocol.TargetKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates deployments, once per Idempotency-Key. A fleet target fans out, in the same transaction, into one
- * child per member robot. Without a future scheduled_at everything is dispatched at once; otherwise it stays
- * queued for the {@link Dispatcher}.
+ * Creates deployments. A fleet target fans out, in the same transaction and in batches, into one child per
+ * member robot. Without a future scheduled_at everything is dispatched at once; otherwise it stays queued for the
+ * {@link Dispatcher}. A new deployment to a robot supersedes that robot's older ones that have no outcome yet.
+ * Idempotency (one deployment per Idempotency-Key) is the caller's job: see IdempotentRequests.
  */
 public final class DeploymentCreator {
     private static final Logger log = LoggerFactory.getLogger(DeploymentCreator.class);
+    /** Clock skew we forgive: a scheduled_at this little in the past means "now". */
+    static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
 
     private final Transactor db;
     private final Clock clock;
     private final DeploymentViews views;
+    private final DeploymentStopper stopper;
     private final DeploymentRows deployments = new DeploymentRows();
     private final EventRows events = new EventRows();
     private final ReleaseRows releases = new ReleaseRows();
     private final RobotRows robots = new RobotRows();
     private final FleetRows fleets = new FleetRows();
-    private final IdempotencyKeys keys = new IdempotencyKeys();
 
     public DeploymentCreator(Transactor db, Clock clock, DeploymentViews views) {
         this.db = db;
         this.clock = clock;
         this.views = views;
+        this.stopper = new DeploymentStopper(db);
     }
 
-    /** {@code created} is false when the key was seen before with the same body (a safe replay). */
-    public record Outcome(Deployment deployment, boolean created) {
-    }
-
-    public Outcome create(String idempotencyKey, CreateDeployment request) {
-        String key = validKey(idempotencyKey);
-        validate(request);
-        String fingerprint = fingerprint(request);
-        try {
-            return db.inTransaction(c -> replay(c, key, fingerprint).orElseGet(() -> insert(c, key, fingerprint, request)));
-        } catch (StorageException e) {
-            if (e.isUniqueViolation()) { // the same key committed concurrently: answer like a replay
-                return db.read(c -> replay(c, key, fingerprint)).orElseThrow(() -> e);
+    /** Inside the caller's transaction; throws RequestRejected for unknown ids and past schedules. */
+    public DeploymentView insert(Connection c, String key, CreateDeployment request) throws SQLException {
+        Instant now = clock.instant();
+        if (request.scheduledAt() != null && request.scheduledAt().isBefore(now.minus(PAST_TOLERANCE))) {
+            throw RequestRejected.unprocessable("scheduled_at " + request.scheduledAt() + " is in the past (now is "
+                    + now + "); leave scheduled_at out to deploy now, or give a future time");
+        }
+        if (releases.find(c, request.releaseId()).isEmpty()) {
+            throw RequestRejected.unprocessable("release_id '" + request.releaseId() + "' does not exist; "
+                    + "publish one with POST /api/releases or list them with GET /api/releases");
+        }
+        boolean dueNow = request.scheduledAt() == null || !request.scheduledAt().isAfter(now);
+        String parentId = Ids.newId();
+        List<DeploymentRow> rows = new ArrayList<>();
+        List<Active> older;
+        Map<String, String> newByRobot = new HashMap<>();
+        if (request.targetKind() == TargetKind.ROBOT) {
+            requireRobot(c, request.targetId());
+            older = deployments.activeForRobot(c, request.targetId());
+            rows.add(new DeploymentRow(parentId, null, request.releaseId(), TargetKind.ROBOT, request.targetId(),
+                    request.targetId(), key, request.scheduledAt(), now, null));
+            newByRobot.put(request.targetId(), parentId);
+        } else {
+            List<String> members = fleetMembers(c, request.targetId());
+            older = deployments.activeForFleetRobots(c, request.targetId());
+            rows.add(new DeploymentRow(parentId, null, request.releaseId(), TargetKind.FLEET, request.targetId(), null,
+                    key, request.scheduledAt(), now, null));
+            for (String robotId : members) {
+                String childId = Ids.newId();
+                rows.add(new DeploymentRow(childId, parentId, request.releaseId(), TargetKind.ROBOT, robotId, robotId,
+                        key, request.scheduledAt(), now, null));
+                newByRobot.put(robotId, childId);
             }
-            throw e;
         }
-    }
-
-    private Optional<Outcome> replay(Connection c, String key, String fingerprint) throws SQLException {
-        Optional<IdempotencyKeys.UsedKey> used = keys.find(c, key);
-        if (used.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!used.get().requestSha256().equals(fingerprint)) {
-            throw RequestRejected.unprocessable("Idempotency-Key '" + key + "' was already used with a different body "
-                    + "(it created deployment " + used.get().deploymentId() + "); send a new key for a new deployment, "
-                    + "or the original body to get the original deployment back");
-        }
-        log.info("deployment {} replayed for Idempotency-Key {}", used.get().deploymentId(), key);
-        return Optional.of(new Outcome(views.load(c, used.get().deploymentId()), false));
-    }
-
-    private Outcome insert(Connection c, String key, String fingerprint, CreateDeployment request) {
-        try {
-            Instant now = clock.instant();
-            if (releases.find(c, request.releaseId()).isEmpty()) {
-                throw RequestRejected.unprocessable("release_id '" + request.releaseId() + "' does not exist; "
-                        + "publish one with POST /api/releases or list them with GET /api/releases");
+        List<Active> superseded = stopper.stop(c, older,
+                a -> "superseded by " + newByRobot.get(a.robotId()), now);
+        deployments.insertBatch(c, rows);
+        List<EventRows.NewEvent> first = new ArrayList<>(rows.size() * 2);
+        for (DeploymentRow row : rows) {
+            first.add(new EventRows.NewEvent(row.id(), 1, Ids.newId(), DeploymentStatus.QUEUED,
+                    row.scheduledAt() == null ? "created" : "created; scheduled for " + row.scheduledAt()));
+            if (dueNow) {
+                first.add(new EventRows.NewEvent(row.id(), 2, Ids.newId(), DeploymentStatus.DISPATCHED,
+                        "dispatched at creation"));
             }
-            boolean dueNow = request.scheduledAt() == null || !request.scheduledAt().isAfter(now);
-            String parentId = Ids.newId();
-            List<String> childRobots = new ArrayList<>();
-            if (request.targetKind() == TargetKind.ROBOT) {
-                requireRobot(c, request.targetId());
-                insertWithEvents(c, new DeploymentRow(parentId, null, request.releaseId(), TargetKind.ROBOT,
-                        request.targetId(), request.targetId(), key, request.scheduledAt(), now, null), dueNow, now);
-            } else {
-                childRobots.addAll(fleetMembers(c, request.targetId()));
-                insertWithEvents(c, new DeploymentRow(parentId, null, request.releaseId(), TargetKind.FLEET,
-                        request.targetId(), null, key, request.scheduledAt(), now, null), dueNow, now);
-                for (String robotId : childRobots) {
-                    insertWithEvents(c, new DeploymentRow(Ids.newId(), parentId, request.releaseId(), TargetKind.ROBOT,
-                            robotId, robotId, key, request.scheduledAt(), now, null), dueNow, now);
-                }
-            }
-            keys.insert(c, key, fingerprint, parentId, now);
-            log.info("deployment {} created: release={} target={}:{} children={} {}", parentId, request.releaseId(),
-                    request.targetKind().wire(), request.targetId(), childRobots.size(),
-                    dueNow ? "dispatched" : "queued until " + request.scheduledAt());
-            return new Outcome(views.load(c, parentId), true);
-        } catch (SQLException e) {
-            throw new StorageException(e);
         }
-    }
-
-    private void insertWithEvents(Connection c, DeploymentRow row, boolean dueNow, Instant now) throws SQLException {
-        deployments.insert(c, row);
-        events.append(c, row.id(), Ids.newId(), DeploymentStatus.QUEUED,
-                row.scheduledAt() == null ? "created" : "created; scheduled for " + row.scheduledAt(),
-                EventRows.Source.CONTROL_PLANE, now);
-        if (dueNow) {
-            events.append(c, row.id(), Ids.newId(), DeploymentStatus.DISPATCHED, "dispatched at creation",
-                    EventRows.Source.CONTROL_PLANE, now);
-        }
+        events.appendBatch(c, first, EventRows.Source.CONTROL_PLANE, now);
+        log.info("deployment {} created: release={} target={}:{} children={} superseded={} {}", parentId,
+                request.releaseId(), request.targetKind().wire(), request.targetId(), rows.size() - 1,
+                superseded.size(), dueNow ? "dispatched" : "queued until " + request.scheduledAt());
+        return views.load(c, parentId);
     }
 
     private void requireRobot(Connection c, String robotId) throws SQLException {
@@ -146,19 +127,22 @@ public final class DeploymentCreator {
         return members;
     }
 
-    private static String validKey(String key) {
+    /** The Idempotency-Key header's own rules (checked before the body, so the client learns about it first). */
+    public static String validKey(String key) {
         if (key == null || key.isBlank()) {
             throw RequestRejected.badRequest("the Idempotency-Key header is required: send a fresh random value "
                     + "(e.g. a UUID) per deployment and reuse it when retrying the same request");
         }
-        if (key.length() > 200) {
-            throw RequestRejected.badRequest("the Idempotency-Key header is " + key.length()
+        String trimmed = key.trim();
+        if (trimmed.length() > 200) {
+            throw RequestRejected.badRequest("the Idempotency-Key header is " + trimmed.length()
                     + " characters; use at most 200 (a UUID is 36)");
         }
-        return key;
+        return trimmed;
     }
 
-    private static void validate(CreateDeployment r) {
+    /** Shape checks that need no database; these 400s do not use up the key. */
+    public static void validate(CreateDeployment r) {
         if (r.releaseId() == null || r.releaseId().isBlank()) {
             throw RequestRejected.badRequest("release_id is required; list releases with GET /api/releases");
         }
@@ -168,14 +152,18 @@ public final class DeploymentCreator {
         if (r.targetId() == null || r.targetId().isBlank()) {
             throw RequestRejected.badRequest("target_id is required: the id of the robot or fleet to deploy to");
         }
+        if (r.releaseId().length() > 36 || r.targetId().length() > 36) {
+            throw RequestRejected.unprocessable((r.releaseId().length() > 36 ? "release_id" : "target_id")
+                    + " is longer than any id this control plane hands out (36 characters); copy the id from the API");
+        }
     }
 
     /**
      * Fingerprint of what the request means, not its bytes: key order, whitespace and the offset used in
      * scheduled_at do not make a retry "different".
      */
-    private static String fingerprint(CreateDeployment r) {
-        return Sha256.hex(r.releaseId() + "\n" + r.targetKind().wire() + "\n" + r.targetId() + "\n"
-                + (r.scheduledAt() == null ? "" : r.scheduledAt().toString()));
+    public static String fingerprint(CreateDeployment r) {
+        return Sha256.hex("POST /api/deployments\n" + r.releaseId() + "\n" + r.targetKind().wire() + "\n"
+                + r.targetId() + "\n" + (r.scheduledAt() == null ? "" : r.scheduledAt().toString()));
     }
 }

@@ -6,12 +6,14 @@ import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
 import dev.roboflare.controlplane.storage.EventRows;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.OperatorApi.Child;
-import dev.roboflare.protocol.OperatorApi.Deployment;
+import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi.Event;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Deployments as operators see them: each with its current status and, for a fleet, its children. */
 public final class DeploymentViews {
@@ -25,7 +27,7 @@ public final class DeploymentViews {
         this.db = db;
     }
 
-    public Deployment get(String id) {
+    public DeploymentView get(String id) {
         return db.read(c -> load(c, id));
     }
 
@@ -37,13 +39,13 @@ public final class DeploymentViews {
     }
 
     /** With a robot id: that robot's deployments (fleet children included); without: operator-created ones. */
-    public List<Deployment> listNewestFirst(String robotId, int limit) {
+    public List<DeploymentView> listNewestFirst(String robotId, int limit) {
         int capped = Math.max(1, Math.min(limit, MAX_LIST));
         return db.read(c -> {
             List<DeploymentRow> rows = robotId == null
                     ? deployments.topLevelNewestFirst(c, capped)
                     : deployments.forRobotNewestFirst(c, robotId, capped);
-            List<Deployment> out = new ArrayList<>();
+            List<DeploymentView> out = new ArrayList<>();
             for (DeploymentRow row : rows) {
                 out.add(view(c, row));
             }
@@ -51,7 +53,7 @@ public final class DeploymentViews {
         });
     }
 
-    Deployment load(Connection c, String id) throws SQLException {
+    DeploymentView load(Connection c, String id) throws SQLException {
         return view(c, require(c, id));
     }
 
@@ -60,12 +62,19 @@ public final class DeploymentViews {
                 "no deployment with id '" + id + "'; list deployments with GET /api/deployments"));
     }
 
-    private Deployment view(Connection c, DeploymentRow row) throws SQLException {
+    private DeploymentView view(Connection c, DeploymentRow row) throws SQLException {
         List<Child> children = new ArrayList<>();
+        Map<String, Integer> summary = new LinkedHashMap<>();
+        if (row.parentId() == null && row.robotId() == null) {
+            for (DeploymentStatus s : DeploymentStatus.values()) {
+                summary.put(s.wire(), 0);
+            }
+        }
         for (DeploymentRow child : deployments.children(c, row.id())) {
             children.add(new Child(child.id(), child.robotId(), child.status()));
+            summary.merge(child.status().wire(), 1, Integer::sum);
         }
-        return new Deployment(row.id(), row.parentId(), row.status(), row.releaseId(), row.targetKind(),
-                row.targetId(), row.scheduledAt(), row.createdAt(), children);
+        return new DeploymentView(row.id(), row.parentId(), row.status(), row.releaseId(), row.targetKind(),
+                row.targetId(), row.scheduledAt(), row.createdAt(), summary, children);
     }
 }

@@ -8,6 +8,7 @@ import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,28 +27,41 @@ public final class Dispatcher {
         this.clock = clock;
     }
 
-    /** Returns how many deployments were dispatched. */
+    /**
+     * Returns how many deployments were dispatched. Due rows are taken in chunks, each in one transaction that
+     * locks them with FOR UPDATE SKIP LOCKED (PostgreSQL) and re-reads their status under the lock: with several
+     * instances on one database, each row is dispatched by exactly one of them.
+     */
     public int dispatchDue() {
         Instant now = clock.instant();
         List<DeploymentRow> due = db.read(c -> deployments.dueQueued(c, now));
         int dispatched = 0;
-        for (DeploymentRow row : due) {
-            // Re-checked inside the write transaction, so two ticks can never both dispatch one deployment.
-            boolean done = db.inTransaction(c -> {
-                DeploymentStatus status = deployments.find(c, row.id()).map(DeploymentRow::status).orElse(null);
-                if (status != DeploymentStatus.QUEUED) {
-                    return false;
+        for (int from = 0; from < due.size(); from += CHUNK) {
+            List<DeploymentRow> chunk = due.subList(from, Math.min(due.size(), from + CHUNK));
+            List<String> ids = new ArrayList<>();
+            chunk.forEach(r -> ids.add(r.id()));
+            List<DeploymentRows.Active> mine = db.inTransaction(c -> {
+                List<DeploymentRows.Active> queued = new ArrayList<>();
+                for (DeploymentRows.Active a : deployments.activeAmong(c, deployments.lock(c, db.dialect(), ids, true))) {
+                    if (a.status() == DeploymentStatus.QUEUED) {
+                        queued.add(a);
+                    }
                 }
-                events.append(c, row.id(), Ids.newId(), DeploymentStatus.DISPATCHED,
-                        "scheduled_at " + row.scheduledAt() + " reached", EventRows.Source.CONTROL_PLANE, now);
-                return true;
+                List<EventRows.NewEvent> rows = new ArrayList<>();
+                for (DeploymentRows.Active a : queued) {
+                    rows.add(new EventRows.NewEvent(a.id(), a.seq() + 1, Ids.newId(), DeploymentStatus.DISPATCHED,
+                            "scheduled_at reached"));
+                }
+                events.appendBatch(c, rows, EventRows.Source.CONTROL_PLANE, now);
+                return queued;
             });
-            if (done) {
-                dispatched++;
-                log.info("deployment {} dispatched: scheduled_at {} reached (robot={}, parent={})", row.id(),
-                        row.scheduledAt(), row.robotId(), row.parentId());
+            dispatched += mine.size();
+            for (DeploymentRows.Active a : mine) {
+                log.info("deployment {} dispatched: scheduled_at reached (robot={})", a.id(), a.robotId());
             }
         }
         return dispatched;
     }
+
+    private static final int CHUNK = 500;
 }

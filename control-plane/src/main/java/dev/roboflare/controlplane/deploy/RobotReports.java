@@ -38,6 +38,7 @@ public final class RobotReports {
     public Outcome report(String robotId, String deploymentId, AgentApi.Event report) {
         validate(report);
         Outcome outcome = db.inTransaction(c -> {
+            deployments.lock(c, db.dialect(), java.util.List.of(deploymentId), false); // no concurrent cancel/supersede
             DeploymentRow d = deployments.find(c, deploymentId)
                     .filter(row -> robotId.equals(row.robotId()))
                     .orElseThrow(() -> RequestRejected.notFound("this robot has no deployment '" + deploymentId

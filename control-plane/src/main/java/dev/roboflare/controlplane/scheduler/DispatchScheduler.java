@@ -1,6 +1,7 @@
 package dev.roboflare.controlplane.scheduler;
 
 import dev.roboflare.controlplane.deploy.Dispatcher;
+import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +14,7 @@ public final class DispatchScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DispatchScheduler.class);
 
     private final Dispatcher dispatcher;
+    private final IdempotentRequests idempotency;
     private final Duration interval;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dispatch-scheduler");
@@ -20,8 +22,9 @@ public final class DispatchScheduler implements AutoCloseable {
         return t;
     });
 
-    public DispatchScheduler(Dispatcher dispatcher, Duration interval) {
+    public DispatchScheduler(Dispatcher dispatcher, IdempotentRequests idempotency, Duration interval) {
         this.dispatcher = dispatcher;
+        this.idempotency = idempotency;
         this.interval = interval;
     }
 
@@ -34,6 +37,10 @@ public final class DispatchScheduler implements AutoCloseable {
     private void tick() {
         try {
             dispatcher.dispatchDue();
+            int purged = idempotency.purgeExpired();
+            if (purged > 0) {
+                log.info("{} expired Idempotency-Key record(s) deleted (older than {})", purged, idempotency.ttl());
+            }
         } catch (RuntimeException e) {
             // A failed tick must not cancel the schedule; the next tick retries.
             log.error("dispatch tick failed; retrying in {}", interval, e);

@@ -12,15 +12,57 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The connection pool plus the schema, migrated by Flyway from classpath:db/migration on every start.
- * The migrations are portable SQL; only this class knows it is talking to SQLite.
+ * The migrations are portable SQL and run unchanged on SQLite and PostgreSQL; the one behavioural difference
+ * the rest of the code sees is {@link Dialect}.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final HikariDataSource pool;
+    /** What differs between the two databases for the code above the table classes. */
+    public enum Dialect {
+        /** One writer at a time (IMMEDIATE transactions): a read inside a write transaction is already exclusive. */
+        SQLITE,
+        /** Many writers: rows another instance works on are skipped with SELECT ... FOR UPDATE SKIP LOCKED. */
+        POSTGRESQL
+    }
 
-    private Database(HikariDataSource pool) {
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+
+    private Database(HikariDataSource pool, Dialect dialect) {
         this.pool = pool;
+        this.dialect = dialect;
+    }
+
+    /** {@code jdbc:postgresql://...} or {@code jdbc:sqlite:FILE}; user and password may be null. */
+    public static Database open(String jdbcUrl, String user, String password) {
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return openSqlite(Path.of(jdbcUrl.substring("jdbc:sqlite:".length())));
+        }
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("--database-url must start with jdbc:postgresql:// or jdbc:sqlite:, got "
+                    + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            hikari.setUsername(user);
+        }
+        if (password != null) {
+            hikari.setPassword(password);
+        }
+        hikari.setPoolName("postgresql");
+        hikari.setMaximumPoolSize(10);
+        // READ COMMITTED (the default) plus row locks where a decision depends on a row another instance may change.
+        HikariDataSource pool = new HikariDataSource(hikari);
+        try {
+            migrate(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        log.info("database {} ready (PostgreSQL)", jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+        return new Database(pool, Dialect.POSTGRESQL);
     }
 
     public static Database openSqlite(Path file) {
@@ -48,7 +90,7 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         log.info("database {} ready (SQLite, WAL)", file.toAbsolutePath().normalize());
-        return new Database(pool);
+        return new Database(pool, Dialect.SQLITE);
     }
 
     private static void migrate(DataSource dataSource) {
@@ -61,6 +103,10 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    public Dialect dialect() {
+        return dialect;
     }
 
     @Override

@@ -44,6 +44,111 @@ public final class DeploymentRows {
         }
     }
 
+    /** Many rows in one round trip per chunk: a fleet of 10,000 robots is 10 batches, not 10,000 statements. */
+    public void insertBatch(Connection c, List<DeploymentRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO deployments (id, parent_id, release_id, target_kind, target_id, robot_id, "
+                        + "idempotency_key, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (DeploymentRow d : rows) {
+                ps.setString(1, d.id());
+                ps.setString(2, d.parentId());
+                ps.setString(3, d.releaseId());
+                ps.setString(4, d.targetKind().wire());
+                ps.setString(5, d.targetId());
+                ps.setString(6, d.robotId());
+                ps.setString(7, d.idempotencyKey());
+                Rows.setNullableMicros(ps, 8, d.scheduledAt());
+                ps.setLong(9, Times.toMicros(d.createdAt()));
+                ps.addBatch();
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    static final int BATCH = 1000;
+
+    /** A deployment that has not reached a final status, with the seq of its newest event. */
+    public record Active(String id, String robotId, long seq, DeploymentStatus status) {
+    }
+
+    /**
+     * Locks these deployment rows until the transaction ends, so no other instance appends events to them
+     * meanwhile (PostgreSQL; on SQLite the IMMEDIATE transaction already excludes every other writer).
+     * With {@code skipLocked}, rows another transaction holds are left out instead of waited for.
+     * Returns the ids that are now locked.
+     */
+    public List<String> lock(Connection c, Database.Dialect dialect, List<String> ids, boolean skipLocked)
+            throws SQLException {
+        if (dialect == Database.Dialect.SQLITE || ids.isEmpty()) {
+            return ids;
+        }
+        List<String> locked = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deployments WHERE id = ANY (?) ORDER BY id "
+                    + (skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"))) {
+                ps.setArray(1, c.createArrayOf("varchar", chunk.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        locked.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return locked;
+    }
+
+    /** Not final yet (queued or dispatched): the robot's, or those of every robot in a fleet. */
+    public List<Active> activeForRobot(Connection c, String robotId) throws SQLException {
+        return active(c, "d.robot_id = ?", robotId);
+    }
+
+    public List<Active> activeForFleetRobots(Connection c, String fleetId) throws SQLException {
+        return active(c, "d.robot_id IN (SELECT robot_id FROM fleet_robots WHERE fleet_id = ?)", fleetId);
+    }
+
+    /** A deployment itself and its children, where not final. */
+    public List<Active> activeInTree(Connection c, String id) throws SQLException {
+        return active(c, "(d.id = ? OR d.parent_id = ?)", id, id);
+    }
+
+    /** Re-read after {@link #lock}: the status may have changed while waiting for the lock. */
+    public List<Active> activeAmong(Connection c, List<String> ids) throws SQLException {
+        List<Active> out = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            out.addAll(active(c, "d.id IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+                    chunk.toArray()));
+        }
+        return out;
+    }
+
+    private static List<Active> active(Connection c, String where, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.robot_id, e.seq, e.status "
+                + "FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
+                + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) "
+                + "WHERE " + where + " AND e.status IN ('queued', 'dispatched') ORDER BY d.id")) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Active> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Active(rs.getString(1), rs.getString(2), rs.getLong(3),
+                            DeploymentStatus.fromWire(rs.getString(4))));
+                }
+                return out;
+            }
+        }
+    }
+
     public Optional<DeploymentRow> find(Connection c, String id) throws SQLException {
         List<DeploymentRow> rows = query(c, WITH_STATUS + "WHERE d.id = ?", id);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));

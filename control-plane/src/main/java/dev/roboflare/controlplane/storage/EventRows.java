@@ -46,6 +46,36 @@ public final class EventRows {
         return new Event(eventId, status, detail, now);
     }
 
+    /** An event whose seq the caller knows (new rows: 1, 2; locked rows: newest + 1). */
+    public record NewEvent(String deploymentId, long seq, String eventId, DeploymentStatus status, String detail) {
+    }
+
+    /** Control-plane events in batches; the (deployment_id, seq) key still refuses a lost race. */
+    public void appendBatch(Connection c, List<NewEvent> rows, Source source, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (NewEvent e : rows) {
+                ps.setString(1, e.deploymentId());
+                ps.setLong(2, e.seq());
+                ps.setString(3, e.eventId());
+                ps.setString(4, e.status().wire());
+                ps.setString(5, e.detail());
+                ps.setString(6, source.name().toLowerCase(java.util.Locale.ROOT));
+                ps.setLong(7, Times.toMicros(now));
+                ps.addBatch();
+                if (++pending == DeploymentRows.BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
     public Optional<Event> find(Connection c, String deploymentId, String eventId) throws SQLException {
         List<Event> events = query(c, "SELECT event_id, status, detail, created_at FROM deployment_events "
                 + "WHERE deployment_id = ? AND event_id = ?", deploymentId, eventId);

@@ -7,9 +7,15 @@ import javax.sql.DataSource;
 /** Runs a unit of work on one connection: either in one transaction, or as plain autocommit reads. */
 public final class Transactor {
     private final DataSource dataSource;
+    private final Database.Dialect dialect;
 
-    public Transactor(DataSource dataSource) {
+    public Transactor(DataSource dataSource, Database.Dialect dialect) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    public Database.Dialect dialect() {
+        return dialect;
     }
 
     @FunctionalInterface
