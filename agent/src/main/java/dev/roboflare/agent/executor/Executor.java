@@ -1,5 +1,7 @@
 package dev.roboflare.agent.executor;
 
+import dev.roboflare.agent.state.ReleaseRecord;
+import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ArtifactKind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,4 +22,13 @@ public interface Executor {
 
     /** Atomically makes {@code releaseDir} the current release (or removes {@code current} when null). */
     void activate(Path releaseDir) throws IOException;
+
+    /** Installs the deployment's verified artifact (an executor that needs the kind or manifest overrides this). */
+    default Path install(AgentApi.Deployment d, Path artifact) throws RejectedArtifactException, IOException {
+        return install(d.release().id(), artifact);
+    }
+
+    /** After an applied deployment: drop what only releases older than {@code previous} used. Best effort. */
+    default void prune(ReleaseRecord current, ReleaseRecord previous) {
+    }
 }
