@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Image;
 import dev.roboflare.agent.executor.Executor;
 import dev.roboflare.agent.executor.RejectedArtifactException;
 import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
+import dev.roboflare.agent.launcher.AppRecord;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.AtomicFiles;
 import dev.roboflare.agent.state.ReleaseRecord;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * container_image artifacts through a Docker-API engine: the verified archive is loaded through the API (or, when
@@ -39,8 +41,22 @@ public final class DockerExecutor implements Executor {
     private final String host;
     private final SymlinkExecutor tarballs;
     private final Path releases;
+    private final Supplier<String> ping;
 
     public DockerExecutor(Path stateDir, DockerClient docker, String host) {
+        this(stateDir, docker, host, () -> {
+            try {
+                docker.pingCmd().exec();
+                return null;
+            } catch (RuntimeException e) {
+                return oneLine(e);
+            }
+        });
+    }
+
+    /** {@code ping}: null when the engine answers /_ping, else why not (with a short timeout). */
+    public DockerExecutor(Path stateDir, DockerClient docker, String host, Supplier<String> ping) {
+        this.ping = ping;
         this.docker = docker;
         this.host = host;
         this.tarballs = new SymlinkExecutor(stateDir);
@@ -144,6 +160,18 @@ public final class DockerExecutor implements Executor {
         } catch (NotFoundException e) {
             return false;
         }
+    }
+
+    @Override
+    public String unavailable(Path releaseDir, AppRecord running) {
+        boolean needsEngine = InstalledImage.isContainerRelease(releaseDir)
+                || (running != null && ContainerLauncher.KIND.equals(running.launcher()));
+        if (!needsEngine) {
+            return null;
+        }
+        String why = ping.get();
+        return why == null ? null : "the container engine at " + host + " does not answer /_ping (" + why
+                + "); nothing was switched and the running app was left as it was";
     }
 
     @Override

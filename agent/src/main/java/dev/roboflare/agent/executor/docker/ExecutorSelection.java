@@ -35,7 +35,7 @@ public final class ExecutorSelection {
                     "no container engine at " + host + " (" + pingError + ")");
         }
         DockerClient docker = client(cfg, Duration.ofMinutes(30));
-        return new Chosen("docker", new DockerExecutor(stateDir, docker, host),
+        return new Chosen("docker", new DockerExecutor(stateDir, docker, host, () -> ping(cfg)),
                 new ContainerLauncher(docker, host, processes),
                 pingError == null ? "engine at " + host + " answers /_ping"
                         : "--executor docker, but the engine at " + host + " does not answer yet (" + pingError + ")");
