@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * roboflare.deployment_id, so a restarted agent finds it either way.
  * <ul>
  * <li>start: a container of that release that already exists is started again (the previous release on a
- * rollback, the current one when it stopped) or re-adopted when it runs; otherwise one is created. Any other
+ * rollback, the current one when it stopped) or re-adopted when it runs (restarted when it is unhealthy);
+ * otherwise one is created. Any other
  * running app container is stopped first: exactly one app container runs.</li>
  * <li>stop keeps the container and its image (a rollback starts it again); remove deletes it.</li>
  * </ul>
@@ -91,6 +92,10 @@ public final class ContainerLauncher implements AppLauncher {
             InspectContainerResponse in = docker.inspectContainerCmd(id).exec();
             if (!Boolean.TRUE.equals(in.getState().getRunning())) {
                 docker.startContainerCmd(id).exec();
+                in = docker.inspectContainerCmd(id).exec();
+            } else if (in.getState().getHealth() != null
+                    && "unhealthy".equals(in.getState().getHealth().getStatus())) {
+                docker.restartContainerCmd(id).withTimeout(STOP_GRACE_SECONDS).exec(); // supervised like an exit
                 in = docker.inspectContainerCmd(id).exec();
             }
             Long pid = in.getState().getPidLong();
