@@ -41,6 +41,7 @@ class DockerAgentTest {
     final List<Process> agents = new ArrayList<>();
     final List<String> semvers = new ArrayList<>();
     final List<String> releaseIds = new ArrayList<>();
+    final List<String> images = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -55,6 +56,13 @@ class DockerAgentTest {
         }
         if (engine != null) {
             engine.cleanUp(releaseIds, semvers);
+            for (String ref : images) {
+                try {
+                    engine.docker.removeImageCmd(ref).exec();
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+            }
         }
         if (cp != null) {
             cp.close();
@@ -143,8 +151,10 @@ class DockerAgentTest {
         podman("tag", "localhost/tiny:1", ref);
         podman("push", "--tls-verify=false", "--digestfile", digestFile.toString(), ref);
         podman("rmi", ref); // the agent must really pull it
+        images.add(ref + "@" + "sha256:"); // placeholder, replaced below once the digest is known
         String digest = Files.readString(digestFile).trim();
         assertThat(digest).startsWith("sha256:");
+        images.set(images.size() - 1, ref.substring(0, ref.lastIndexOf(':')) + "@" + digest);
 
         agent(null, "agent.log");
         String v1 = semver("1.0.0");
@@ -182,6 +192,7 @@ class DockerAgentTest {
         podman("build", "--pull=never", "--format", "docker", "-q", "-t", tag, ctx.toString());
         podman("save", "--format", "docker-archive", "-o", dir.resolve("hc.tar").toString(), tag);
         podman("rmi", tag);
+        images.add(tag); // loaded again by the agent
 
         agent(null, "agent-2.log", "120s");
         String v2 = semver("2.0.0");
