@@ -13,7 +13,8 @@ import java.time.Duration;
 
 /**
  * {@code --executor auto|docker|symlink}: auto is Docker when the engine (DOCKER_HOST, else
- * /var/run/docker.sock) answers /_ping at startup, else the symlink executor.
+ * /var/run/docker.sock) answers /_ping at startup, else the symlink executor, except when the current release is
+ * a container: then the engine is only late (a robot booting), and Docker it stays.
  */
 public final class ExecutorSelection {
     /** What the agent runs with; {@code why} is for the startup log line. */
@@ -30,7 +31,8 @@ public final class ExecutorSelection {
         DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         String host = cfg.getDockerHost().toString();
         String pingError = ping(cfg);
-        if (mode.equals("auto") && pingError != null) {
+        boolean runsContainer = InstalledImage.isContainerRelease(stateDir.resolve("current"));
+        if (mode.equals("auto") && pingError != null && !runsContainer) {
             return new Chosen("symlink", new SymlinkExecutor(stateDir), processes,
                     "no container engine at " + host + " (" + pingError + ")");
         }
@@ -38,7 +40,8 @@ public final class ExecutorSelection {
         return new Chosen("docker", new DockerExecutor(stateDir, docker, host, () -> ping(cfg)),
                 new ContainerLauncher(docker, host, processes),
                 pingError == null ? "engine at " + host + " answers /_ping"
-                        : "--executor docker, but the engine at " + host + " does not answer yet (" + pingError + ")");
+                        : "--executor " + mode + (runsContainer ? " and the current release is a container" : "")
+                        + ", but the engine at " + host + " does not answer yet (" + pingError + ")");
     }
 
     /** Null when the engine answers /_ping, else why not. */
