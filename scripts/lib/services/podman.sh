@@ -56,9 +56,11 @@ CONF
   for a in sh sleep echo cat ls true false env seq kill; do ln -s busybox "$root/bin/$a"; done
   echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
   tar -C "$root" -cf "$D/rootfs.tar" .
-  podman import --change 'CMD ["/bin/sh"]' "$D/rootfs.tar" localhost/tiny:1 >/dev/null
+  # imported once per machine: importing again would leave the previous copy behind as a dangling image
+  podman image exists localhost/tiny:1 ||
+    podman import -q --change 'CMD ["/bin/sh"]' "$D/rootfs.tar" localhost/tiny:1 >/dev/null
   rm -f "$D/tiny.tar"
-  podman save --format docker-archive -o "$D/tiny.tar" localhost/tiny:1 >/dev/null
+  podman save -q --format docker-archive -o "$D/tiny.tar" localhost/tiny:1 >/dev/null
 
   cat >"$D/registry.yml" <<CONF
 version: 0.1
