@@ -144,6 +144,32 @@ class DockerAgentTest {
     }
 
     @Test
+    void killedDuringTheRollbackAndRestartedItStartsThePreviousContainerAgain() throws Exception {
+        Process first = agent(null, "agent-1.log");
+        String v1 = semver("1.0.0");
+        String d1 = cp.deploy(v1, ArtifactKind.CONTAINER_IMAGE, "demo-img", TestEngine.baseArchive(), RUNS);
+        assertThat(finalEvent(d1).status()).as(log("agent-1.log")).isEqualTo(DeploymentStatus.APPLIED);
+        String c1 = engine.running(releaseIds).get(0).getId();
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+        String v2 = semver("2.0.0");
+        String d2 = cp.deploy(v2, ArtifactKind.CONTAINER_IMAGE, "demo-img", TestEngine.baseArchive(),
+                "{\"cmd\": [\"sh\", \"-c\", \"echo v2 gives up; exit 7\"]}");
+        Process second = agent("rollback", "agent-2.log");
+        waitUntil(() -> log("agent-2.log").contains("<5>test hook: paused at rollback"));
+        second.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL before the rollback ran
+
+        agent(null, "agent-3.log");
+        FakeControlPlane.Received e = finalEvent(d2);
+        assertThat(e.status()).as(log("agent-3.log")).isEqualTo(DeploymentStatus.ROLLED_BACK);
+        assertThat(e.detail()).contains("exited with code 7").contains("v2 gives up");
+        assertThat(cp.eventsFor(d2)).hasSize(1);
+        assertThat(engine.running(releaseIds)).singleElement().extracting(Container::getId)
+                .as("the previous container, started again").isEqualTo(c1);
+        assertThat(engine.appContainers(List.of(releaseId(v2)))).isEmpty();
+    }
+
+    @Test
     void pullsByDigestFromTheRegistryAndRefusesADigestItCannotGet() throws Exception {
         String repo = TestEngine.registry() + "/roboflare-test/tiny";
         String ref = repo + ":" + run;
