@@ -86,9 +86,6 @@ public final class DockerExecutor implements Executor {
         String releaseId = d.release().id();
         Path done = releaseDir(releaseId);
         String tag = tagOf(d.release().semver());
-        if (InstalledImage.isContainerRelease(done) && engineHas(InstalledImage.read(done).imageId())) {
-            return done;
-        }
         ContainerSpec spec;
         try {
             spec = ContainerSpec.from(d.release().manifestJson());
@@ -98,6 +95,9 @@ public final class DockerExecutor implements Executor {
         String imageId;
         String source;
         try {
+            if (InstalledImage.isContainerRelease(done) && engineHas(InstalledImage.read(done).imageId())) {
+                return done; // installed before (a resumed extract): releases are immutable
+            }
             if (spec.image() != null) {
                 imageId = pull(spec.image());
                 source = spec.image();
