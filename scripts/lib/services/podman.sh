@@ -13,6 +13,16 @@ start() {
   # shellcheck source=scripts/lib/prerequisites.sh
   source scripts/lib/prerequisites.sh
   ensure_commands podman:podman runc:runc busybox:busybox-static docker-registry:docker-registry curl:curl
+  # the image has no libc: its busybox must be the static one (Debian's plain busybox package is dynamic)
+  if ldd "$(command -v busybox)" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >/dev/null
+    fi
+    if ldd "$(command -v busybox)" >/dev/null 2>&1; then
+      echo "podman: $(command -v busybox) is dynamically linked; install busybox-static" >&2
+      exit 1
+    fi
+  fi
   mkdir -p "$D"
   local n
   n=$(ulimit -Hn)
