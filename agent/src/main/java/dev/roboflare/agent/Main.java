@@ -6,7 +6,7 @@ import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
+import dev.roboflare.agent.executor.docker.ExecutorSelection;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.SystemdLauncher;
@@ -66,9 +66,10 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String systemdUnit;
 
-    @Option(names = "--executor", paramLabel = "auto|symlink", defaultValue = "auto",
-            description = "How releases are installed; auto = symlink until the Docker executor exists. "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--executor", paramLabel = "auto|docker|symlink", defaultValue = "auto",
+            description = "docker: container images through the Docker API engine at DOCKER_HOST (app tarballs still "
+                    + "by symlink); symlink: app tarballs only; auto: docker when the engine answers /_ping at "
+                    + "startup, else symlink. Default: ${DEFAULT-VALUE}.")
     String executor;
 
     public static void main(String[] args) {
@@ -134,12 +135,14 @@ public final class Main implements Callable<Integer> {
         AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
                 : new DetachedProcessLauncher(state);
         StateStore store = new StateStore(state);
-        DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state), appLauncher,
+        ExecutorSelection.Chosen chosen = ExecutorSelection.choose(executor, state, appLauncher);
+        Log.info().kv("step", "config").kv("outcome", "executor").kv("executor", chosen.name()).msg(chosen.why()).emit();
+        DeployContext ctx = new DeployContext(store, store.load(), chosen.executor(), chosen.launcher(),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
-                .kv("launcher", launcher).kv("executor", "symlink").kv("poll_interval", pollInterval)
+                .kv("launcher", launcher).kv("executor", chosen.name()).kv("poll_interval", pollInterval)
                 .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
                 .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")
@@ -160,8 +163,8 @@ public final class Main implements Callable<Integer> {
         if (!launcher.equals("process") && !launcher.equals("systemd")) {
             return "--launcher must be process or systemd, not '" + launcher + "'";
         }
-        if (!executor.equals("auto") && !executor.equals("symlink")) {
-            return "--executor must be auto or symlink, not '" + executor + "' (docker comes in a later release)";
+        if (!executor.equals("auto") && !executor.equals("docker") && !executor.equals("symlink")) {
+            return "--executor must be auto, docker or symlink, not '" + executor + "'";
         }
         if (watchWindow.isZero() || pollInterval.isZero()) {
             return "--watch-window and --poll-interval must be longer than 0";

@@ -197,7 +197,7 @@ class AgentLoopTest {
                 "{\"entrypoint\": [\"bin/app\"], \"agent\": true}");
         startAgent();
         assertThat(finalEvent(img).detail())
-                .isEqualTo("container_image needs the Docker executor, which this agent does not have yet");
+                .startsWith("container_image needs the Docker executor (--executor docker");
         assertThat(finalEvent(mcu).detail()).isEqualTo("mcu_firmware is not supported by this agent");
         assertThat(finalEvent(self).detail()).contains("the agent never updates itself");
         assertThat(finalEvent(marked).detail()).contains("marked as the agent");

@@ -1,10 +1,12 @@
 package dev.roboflare.agent.deploy;
 
 import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.executor.docker.ContainerSpec;
 import dev.roboflare.agent.launcher.AppCommand;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.ArtifactKind;
 import java.util.regex.Pattern;
 
 /** check: can this agent apply the deployment at all? Decided before a single byte is downloaded. */
@@ -30,7 +32,11 @@ final class CheckStep implements Step {
         }
         if (refusal == null) {
             try {
-                AppCommand.from(d.release().manifestJson());
+                if (d.artifact().kind() == ArtifactKind.CONTAINER_IMAGE) {
+                    ContainerSpec.from(d.release().manifestJson());
+                } else {
+                    AppCommand.from(d.release().manifestJson());
+                }
             } catch (IllegalArgumentException e) {
                 refusal = e.getMessage();
             }

@@ -19,7 +19,7 @@ final class ExtractStep implements Step {
         Path dir;
         try {
             boolean reused = Files.isDirectory(ctx.executor.releaseDir(f.deployment().release().id()));
-            dir = ctx.executor.install(f.deployment().release().id(), part);
+            dir = ctx.executor.install(f.deployment(), part);
             ctx.downloader.discard(sha);
             DeployContext.line(Log.Priority.INFO, f, Phase.EXTRACT).kv("outcome", "ok").kv("dir", dir)
                     .kv("reused", reused ? "true" : null).emit();

@@ -22,7 +22,9 @@ final class RollbackStep implements Step {
         String summary = nl < 0 ? problem : problem.substring(0, nl);
         String lines = nl < 0 ? "" : problem.substring(nl);
         AgentState s = ctx.state();
-        if (s.app() != null) {
+        if (s.app() != null && f.deployment().release().id().equals(s.app().releaseId())) {
+            ctx.launcher.remove(s.app()); // the new release's container goes; the previous one is started again
+        } else if (s.app() != null) {
             ctx.launcher.stop(s.app());
         }
         ReleaseRecord target = SwitchStep.rollbackTarget(f);

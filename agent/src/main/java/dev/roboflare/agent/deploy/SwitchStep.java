@@ -7,6 +7,7 @@ import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.ReleaseRecord;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * switch: stop the running app, point STATE/current at the new release (atomic rename), start the new app and
@@ -18,6 +19,10 @@ final class SwitchStep implements Step {
     public StepResult run(DeployContext ctx, InFlight f) throws IOException {
         ReleaseRecord next = newRelease(ctx, f);
         AgentState s = ctx.state();
+        String down = ctx.executor.unavailable(ctx.executor.releaseDir(next.id()), s.app());
+        if (down != null && Objects.equals(idOf(s.current()), idOf(f.priorCurrent()))) { // nothing switched yet
+            return StepResult.failed(f, down);
+        }
         if (s.app() != null) {
             ctx.launcher.stop(s.app());
         }
@@ -36,6 +41,10 @@ final class SwitchStep implements Step {
                 .kv("pid", app.pid()).kv("previous", f.priorCurrent() == null ? null : f.priorCurrent().semver())
                 .emit();
         return StepResult.ok(f);
+    }
+
+    private static String idOf(ReleaseRecord r) {
+        return r == null ? null : r.id();
     }
 
     static ReleaseRecord newRelease(DeployContext ctx, InFlight f) {

@@ -41,6 +41,7 @@ final class WatchStep implements Step {
         }
         DeployContext.line(Log.Priority.INFO, f, Phase.WATCH).kv("outcome", "ok").kv("pid", app.pid())
                 .kv("window", seconds(windowMs)).emit();
+        ctx.executor.prune(ctx.state().current(), ctx.state().previous());
         return StepResult.decided(f, DeploymentStatus.APPLIED, "release " + semver + " running as pid " + app.pid()
                 + " (survived the " + seconds(windowMs) + " watch window)");
     }

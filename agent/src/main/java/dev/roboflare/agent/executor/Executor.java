@@ -1,5 +1,8 @@
 package dev.roboflare.agent.executor;
 
+import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.ReleaseRecord;
+import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ArtifactKind;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,4 +23,21 @@ public interface Executor {
 
     /** Atomically makes {@code releaseDir} the current release (or removes {@code current} when null). */
     void activate(Path releaseDir) throws IOException;
+
+    /** Installs the deployment's verified artifact (an executor that needs the kind or manifest overrides this). */
+    default Path install(AgentApi.Deployment d, Path artifact) throws RejectedArtifactException, IOException {
+        return install(d.release().id(), artifact);
+    }
+
+    /**
+     * Null when the switch to {@code releaseDir} can go ahead; otherwise why not (the container engine does not
+     * answer), checked before the running app is stopped so that a refused switch leaves it running.
+     */
+    default String unavailable(Path releaseDir, AppRecord running) {
+        return null;
+    }
+
+    /** After an applied deployment: drop what only releases older than {@code previous} used. Best effort. */
+    default void prune(ReleaseRecord current, ReleaseRecord previous) {
+    }
 }

@@ -13,6 +13,11 @@ public interface AppLauncher {
     /** SIGTERM, a grace period, then SIGKILL. Does nothing when the app is already gone. */
     void stop(AppRecord app);
 
+    /** Stops the app and deletes what only it used (a rolled-back container); a process is just stopped. */
+    default void remove(AppRecord app) {
+        stop(app);
+    }
+
     /** The last lines the app printed since its last start (for the rolled_back / failed detail). */
     List<String> lastLines(AppRecord app, int n);
 }

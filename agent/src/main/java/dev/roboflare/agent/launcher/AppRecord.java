@@ -9,7 +9,7 @@ package dev.roboflare.agent.launcher;
  * @param pid       the process group leader (detached launcher) or the unit's MainPID (systemd)
  * @param logFile   where the app's stdout and stderr go (detached launcher)
  * @param exitFile  where the wrapper writes the app's exit code (detached launcher)
- * @param unit      the systemd unit (systemd launcher)
+ * @param unit      the systemd unit (systemd launcher), or the container id (launcher "docker")
  */
 public record AppRecord(String launcher, String releaseId, String releaseSemver, long pid, String startTime,
                         String logFile, String exitFile, String unit) {

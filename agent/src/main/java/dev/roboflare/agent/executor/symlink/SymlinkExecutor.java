@@ -29,7 +29,8 @@ public final class SymlinkExecutor implements Executor {
     public String refusal(ArtifactKind kind) {
         return switch (kind) {
             case APP_TARBALL -> null;
-            case CONTAINER_IMAGE -> "container_image needs the Docker executor, which this agent does not have yet";
+            case CONTAINER_IMAGE -> "container_image needs the Docker executor (--executor docker, or auto with a "
+                    + "container engine that answers)";
             default -> kind.wire() + " is not supported by this agent";
         };
     }

@@ -1,0 +1,63 @@
+package dev.roboflare.agent.executor.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.roboflare.agent.executor.Executor;
+import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
+import dev.roboflare.agent.launcher.AppLauncher;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code --executor auto|docker|symlink}: auto is Docker when the engine (DOCKER_HOST, else
+ * /var/run/docker.sock) answers /_ping at startup, else the symlink executor, except when the current release is
+ * a container: then the engine is only late (a robot booting), and Docker it stays.
+ */
+public final class ExecutorSelection {
+    /** What the agent runs with; {@code why} is for the startup log line. */
+    public record Chosen(String name, Executor executor, AppLauncher launcher, String why) {
+    }
+
+    private ExecutorSelection() {
+    }
+
+    public static Chosen choose(String mode, Path stateDir, AppLauncher processes) {
+        if (mode.equals("symlink")) {
+            return new Chosen("symlink", new SymlinkExecutor(stateDir), processes, "--executor symlink");
+        }
+        DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        String host = cfg.getDockerHost().toString();
+        String pingError = ping(cfg);
+        boolean runsContainer = InstalledImage.isContainerRelease(stateDir.resolve("current"));
+        if (mode.equals("auto") && pingError != null && !runsContainer) {
+            return new Chosen("symlink", new SymlinkExecutor(stateDir), processes,
+                    "no container engine at " + host + " (" + pingError + ")");
+        }
+        DockerClient docker = client(cfg, Duration.ofMinutes(30));
+        return new Chosen("docker", new DockerExecutor(stateDir, docker, host, () -> ping(cfg)),
+                new ContainerLauncher(docker, host, processes),
+                pingError == null ? "engine at " + host + " answers /_ping"
+                        : "--executor " + mode + (runsContainer ? " and the current release is a container" : "")
+                        + ", but the engine at " + host + " does not answer yet (" + pingError + ")");
+    }
+
+    /** Null when the engine answers /_ping, else why not. */
+    static String ping(DockerClientConfig cfg) {
+        try (DockerClient c = client(cfg, Duration.ofSeconds(5))) {
+            c.pingCmd().exec();
+            return null;
+        } catch (Exception e) {
+            return DockerExecutor.oneLine(e);
+        }
+    }
+
+    public static DockerClient client(DockerClientConfig cfg, Duration responseTimeout) {
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost())
+                .sslConfig(cfg.getSSLConfig()).maxConnections(8).connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(responseTimeout).build();
+        return DockerClientImpl.getInstance(cfg, http);
+    }
+}
