@@ -72,6 +72,7 @@ public final class Main {
         Main root = new Main();
         root.session = session;
         CommandLine cli = new CommandLine(root);
+        cli.setExpandAtFiles(false); // --manifest @file.json is ours, not picocli's argument file
         cli.setOut(session.out());
         cli.setErr(session.err());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

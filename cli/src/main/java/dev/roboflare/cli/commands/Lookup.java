@@ -45,13 +45,22 @@ final class Lookup {
         return unique(client.fleets(), OperatorApi.Fleet::name, ref, "fleets");
     }
 
-    /** A release by id, or by semver when exactly one release has it. */
+    /** A release by id, by ARTIFACT_NAME@SEMVER, or by semver when exactly one release has it. */
     OperatorApi.Release release(String ref) {
         Optional<OperatorApi.Release> byId = client.findRelease(ref);
         if (byId.isPresent()) {
             return byId.get();
         }
-        return unique(client.releases(), OperatorApi.Release::semver, ref, "releases")
+        int at = ref.lastIndexOf('@');
+        if (at > 0) {
+            String name = ref.substring(0, at);
+            String semver = ref.substring(at + 1);
+            return client.releases().stream().filter(r -> r.semver().equals(semver))
+                    .filter(r -> client.findArtifact(r.artifactId()).map(a -> a.name().equals(name)).orElse(false))
+                    .findFirst().orElseThrow(() -> new CliException("no release " + semver + " of artifact '" + name
+                            + "'; list releases with: roboflare release list"));
+        }
+        return unique(client.releases(), OperatorApi.Release::semver, ref, "releases (of different artifacts)")
                 .orElseThrow(() -> new CliException("no release with id or semver '" + ref
                         + "'; list releases with: roboflare release list"));
     }
@@ -82,7 +91,8 @@ final class Lookup {
     private static <T> Optional<T> unique(List<T> all, Function<T, String> name, String ref, String what) {
         List<T> matches = all.stream().filter(t -> ref.equals(name.apply(t))).toList();
         if (matches.size() > 1) {
-            throw new CliException(matches.size() + " " + what + " are called '" + ref + "'; use the id instead");
+            throw new CliException(matches.size() + " " + what + " are called '" + ref + "'; use the id"
+                    + (what.startsWith("releases") ? " or ARTIFACT_NAME@" + ref : "") + " instead");
         }
         return matches.stream().findFirst();
     }

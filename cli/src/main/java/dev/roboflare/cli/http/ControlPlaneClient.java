@@ -62,6 +62,10 @@ public final class ControlPlaneClient {
         return created(request, OperatorApi.Artifact.class);
     }
 
+    public Optional<OperatorApi.Artifact> findArtifact(String id) {
+        return find(url("api", "artifacts", id), OperatorApi.Artifact.class);
+    }
+
     public OperatorApi.Release createRelease(OperatorApi.CreateRelease body) {
         return created(post(url("api", "releases"), body, null), OperatorApi.Release.class).value();
     }
