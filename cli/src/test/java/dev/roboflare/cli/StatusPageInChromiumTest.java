@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roboflare.protocol.DeploymentStatus;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +93,34 @@ class StatusPageInChromiumTest {
     }
 
     @Test
+    void theSessionCookieIsHttpOnlyOpensOnlyTheUiAndEndsAtLogout() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        var login = http.send(HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/ui/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + cp.operatorToken())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(303);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly", "SameSite=Strict", "Path=/ui").doesNotContain(cp.operatorToken());
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        assertThat(get(http, "/ui", "Cookie", cookie).body()).contains("data-fleet=\"bay-2\"");
+        assertThat(get(http, "/ui", "Authorization", "Bearer " + cp.operatorToken()).statusCode()).isEqualTo(200);
+        assertThat(get(http, "/api/robots", "Cookie", cookie).statusCode()).isEqualTo(401);
+        assertThat(get(http, "/ui", "Cookie", "roboflare_ui=guessed").statusCode()).isEqualTo(303);
+        http.send(HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/ui/logout"))
+                .header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(get(http, "/ui", "Cookie", cookie).statusCode()).isEqualTo(303);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String path, String header,
+                                                           String value) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(cp.baseUrl() + path))
+                .header(header, value).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void screenshot() throws Exception {
         Path png = Path.of("target", "ui-status.png").toAbsolutePath();
         Files.deleteIfExists(png);
@@ -95,7 +128,7 @@ class StatusPageInChromiumTest {
         assertThat(png).exists();
         byte[] bytes = Files.readAllBytes(png);
         assertThat(bytes.length).isGreaterThan(20_000);
-        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        assertThat(new String(bytes, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
