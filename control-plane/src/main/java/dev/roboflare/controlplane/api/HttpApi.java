@@ -45,6 +45,7 @@ public final class HttpApi {
                 .register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links).register(app, robot);
+        new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui
         return app;
     }
 }
