@@ -12,7 +12,9 @@ import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.SystemdLauncher;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.outbox.Outbox;
+import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.StateStore;
+import dev.roboflare.agent.systemd.SdNotify;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,13 +136,19 @@ public final class Main implements Callable<Integer> {
         AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
                 : new DetachedProcessLauncher(state);
         StateStore store = new StateStore(state);
-        DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state), appLauncher,
+        AgentState loaded = store.load();
+        SdNotify notify = SdNotify.fromEnvironment(System.getenv());
+        SdNotify.install(notify);
+        notify.ready(loaded.inFlight() == null ? "idle" : "resuming deployment " + loaded.inFlight().id() + " at "
+                + loaded.inFlight().phase());
+        DeployContext ctx = new DeployContext(store, loaded, new SymlinkExecutor(state), appLauncher,
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
                 .kv("launcher", launcher).kv("executor", "symlink").kv("poll_interval", pollInterval)
                 .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
                 .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")
                 .emit()));

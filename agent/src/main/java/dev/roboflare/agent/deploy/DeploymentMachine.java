@@ -17,6 +17,7 @@ import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.Outcome;
+import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.io.IOException;
@@ -119,6 +120,7 @@ public final class DeploymentMachine {
             if (phase != REPORT && f.entries(phase.word()) > maxEntries) { // report only writes a file
                 r = giveUp(f, phase);
             } else {
+                SdNotify.current().status("deployment " + f.id() + " release " + f.semver() + ": " + phase.word());
                 if (phase != DOWNLOAD) { // the download pauses after its first chunk, inside the downloader
                     hook.pauseIfAt(phase);
                 }

@@ -1,5 +1,6 @@
 package dev.roboflare.agent.download;
 
+import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,6 +120,7 @@ public final class ArtifactDownloader {
                 while ((n = in.read(buf, filled, buf.length - filled)) > 0) {
                     md.update(buf, filled, n);
                     filled += n;
+                    SdNotify.current().kick(); // from the thread doing the work: a hung download stops the kicks
                     if (filled == buf.length) {
                         have += write(out, buf, filled, have, expected);
                         filled = 0;
