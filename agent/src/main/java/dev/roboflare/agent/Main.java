@@ -10,8 +10,10 @@ import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.SystemdLauncher;
+import dev.roboflare.agent.log.JournaldSink;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.outbox.Outbox;
+import dev.roboflare.agent.preflight.DiskPreflight;
 import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.StateStore;
 import dev.roboflare.agent.systemd.SdNotify;
@@ -73,6 +75,15 @@ public final class Main implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String executor;
 
+    @Option(names = "--disk-reserve", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSizeConverter.class,
+            description = "Free space a download must leave on the state directory's file system, besides the "
+                    + "artifact and 3x its size for extraction (e.g. 0, 512K, 64M, 2G). Default: ${DEFAULT-VALUE}.")
+    long diskReserve;
+
+    @Option(names = "--robot-id", paramLabel = "ID", description = "This robot's id, only to tag journal entries "
+            + "(ROBOT_ID=); the control plane knows the robot by its token.")
+    String robotId;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -111,6 +122,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Log.useJournal(JournaldSink.ifPresent(JournaldSink.DEFAULT_SOCKET, System.getenv(), robotId));
         String problem = validate();
         if (problem != null) {
             Log.error().kv("step", "config").kv("outcome", "error").msg(problem).emit();
@@ -145,6 +157,7 @@ public final class Main implements Callable<Integer> {
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
+        ctx.usePreflight(new DiskPreflight(state, diskReserve));
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
                 .kv("launcher", launcher).kv("executor", "symlink").kv("poll_interval", pollInterval)
                 .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();

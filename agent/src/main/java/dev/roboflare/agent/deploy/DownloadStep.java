@@ -16,6 +16,10 @@ final class DownloadStep implements Step {
 
     @Override
     public StepResult run(DeployContext ctx, InFlight f) {
+        StepResult noRoom = DiskCheck.refusal(ctx, f);
+        if (noRoom != null) {
+            return noRoom;
+        }
         try {
             ArtifactDownloader.Result r = ctx.downloader.download(f.deployment().artifact());
             DeployContext.line(Log.Priority.INFO, f, Phase.DOWNLOAD).kv("outcome", "ok").kv("bytes", r.size())
@@ -40,7 +44,8 @@ final class DownloadStep implements Step {
             } catch (IOException ignored) {
                 // the part file is removed on the next attempt
             }
-            return StepResult.failed(f, "could not write the download to disk: " + e.getMessage());
+            return StepResult.failed(f, "could not write the download to disk: " + e.getMessage()
+                    + "; the partial download was removed and nothing was applied");
         }
     }
 }

@@ -132,10 +132,14 @@ public final class ArtifactDownloader {
                     }
                 }
                 have += write(out, buf, filled, have, expected);
+            } catch (DiskWriteException e) {
+                throw e;
             } catch (IOException e) {
                 throw new DownloadInterruptedException("connection lost after " + Files.size(part) + " of "
                         + expected + " bytes: " + e.getMessage(), 0);
             }
+        } catch (DiskWriteException e) {
+            throw e;
         } catch (IOException e) {
             throw new DownloadInterruptedException("cannot reach " + hostOf(artifact.downloadUrl()) + ": "
                     + e.getMessage(), 0);
@@ -148,7 +152,11 @@ public final class ArtifactDownloader {
         long room = Math.max(0, expected - have);
         int keep = (int) Math.min(n, room);
         if (keep > 0) {
-            out.write(buf, 0, keep);
+            try {
+                out.write(buf, 0, keep);
+            } catch (IOException e) {
+                throw new DiskWriteException("cannot write the download: " + e.getMessage(), e);
+            }
         }
         return n;
     }
