@@ -34,6 +34,7 @@ public final class ControlPlaneClient {
     private final OkHttpClient api;
     private final OkHttpClient downloads;
     private int lastErrorStatus;
+    private final ClockSkew clockSkew = new ClockSkew();
 
     public ControlPlaneClient(String controlPlane, String token) {
         this.base = controlPlane.replaceAll("/+$", "");
@@ -45,7 +46,12 @@ public final class ControlPlaneClient {
                 .addInterceptor(new ReachabilityLog(base))
                 .build();
         this.downloads = shared;
-        this.api = shared.newBuilder().addInterceptor(new BearerAuth(token)).build();
+        this.api = shared.newBuilder().addInterceptor(new BearerAuth(token)).addInterceptor(clockSkew).build();
+    }
+
+    /** The robot's clock against the control plane's, as last measured (reported, never used for deadlines). */
+    public ClockSkew clockSkew() {
+        return clockSkew;
     }
 
     /** The client for signed download URLs (no bearer token). */
