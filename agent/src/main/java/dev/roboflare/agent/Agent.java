@@ -8,6 +8,7 @@ import dev.roboflare.agent.launcher.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.launcher.LaunchException;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.ReleaseRecord;
 import dev.roboflare.agent.systemd.SdNotify;
@@ -72,7 +73,9 @@ public final class Agent {
                 pollBackoff.reset();
             } catch (IOException e) {
                 // logged once by the client (unreachable / error); the robot's own work goes on
+                AgentMetrics.current().pollError();
             } catch (RuntimeException e) {
+                AgentMetrics.current().pollError();
                 Log.warn().kv("step", "poll").kv("outcome", "unreadable").msg("the control plane's answer could not be "
                         + "read: " + e.getMessage()).emit();
             }

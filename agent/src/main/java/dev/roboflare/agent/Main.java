@@ -12,6 +12,8 @@ import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.SystemdLauncher;
 import dev.roboflare.agent.log.JournaldSink;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
+import dev.roboflare.agent.metrics.MetricsEndpoint;
 import dev.roboflare.agent.outbox.Outbox;
 import dev.roboflare.agent.preflight.DiskPreflight;
 import dev.roboflare.agent.state.AgentState;
@@ -79,6 +81,10 @@ public final class Main implements Callable<Integer> {
             description = "Free space a download must leave on the state directory's file system, besides the "
                     + "artifact and 3x its size for extraction (e.g. 0, 512K, 64M, 2G). Default: ${DEFAULT-VALUE}.")
     long diskReserve;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus text on "
+            + "http://127.0.0.1:PORT/metrics (loopback only). Default: off.")
+    Integer metricsPort;
 
     @Option(names = "--robot-id", paramLabel = "ID", description = "This robot's id, only to tag journal entries "
             + "(ROBOT_ID=); the control plane knows the robot by its token.")
@@ -158,6 +164,25 @@ public final class Main implements Callable<Integer> {
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
         ctx.usePreflight(new DiskPreflight(state, diskReserve));
+        AgentMetrics metrics = new AgentMetrics();
+        Outbox outbox = ctx.outbox();
+        metrics.outboxDepth(() -> {
+            try {
+                return outbox.depth();
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+        });
+        AgentMetrics.install(metrics);
+        if (metricsPort != null) {
+            try {
+                new MetricsEndpoint(metrics, metricsPort);
+            } catch (IOException e) {
+                Log.error().kv("step", "metrics").kv("outcome", "error").kv("port", metricsPort)
+                        .msg("cannot serve metrics on 127.0.0.1:" + metricsPort + ": " + e.getMessage()
+                                + "; the agent runs without them").emit();
+            }
+        }
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
                 .kv("launcher", launcher).kv("executor", "symlink").kv("poll_interval", pollInterval)
                 .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();

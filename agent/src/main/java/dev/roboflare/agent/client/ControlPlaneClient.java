@@ -2,6 +2,7 @@ package dev.roboflare.agent.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
@@ -60,7 +61,8 @@ public final class ControlPlaneClient {
     }
 
     public AgentApi.Poll poll() throws IOException {
-        Request req = new Request.Builder().url(base + "/api/agent/deployments").get().build();
+        Request req = new Request.Builder().url(base + "/api/agent/deployments").get()
+                .header(AgentMetrics.HEADER, AgentMetrics.current().summary()).build();
         try (Response r = api.newCall(req).execute()) {
             if (r.code() != 200) {
                 String body = r.body() == null ? "" : r.body().string();
