@@ -8,8 +8,10 @@ import dev.roboflare.agent.launcher.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.launcher.LaunchException;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.ReleaseRecord;
+import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
 import java.time.Duration;
@@ -71,11 +73,14 @@ public final class Agent {
                 pollBackoff.reset();
             } catch (IOException e) {
                 // logged once by the client (unreachable / error); the robot's own work goes on
+                AgentMetrics.current().pollError();
             } catch (RuntimeException e) {
+                AgentMetrics.current().pollError();
                 Log.warn().kv("step", "poll").kv("outcome", "unreadable").msg("the control plane's answer could not be "
                         + "read: " + e.getMessage()).emit();
             }
             Duration sleep;
+            SdNotify.current().kick();
             if (ctx.state().inFlight() != null) {
                 AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
                 retryLater = machine.proceed(refreshed) == DeploymentMachine.End.RETRY_LATER;
@@ -85,6 +90,8 @@ public final class Agent {
                 sleep = retryLater ? workBackoff.next() : Duration.ZERO;
             } else {
                 retryLater = false;
+                SdNotify.current().status(ctx.state().current() == null ? "idle, no release installed"
+                        : "idle, running release " + ctx.state().current().semver());
                 superviseApp();
                 sleep = poll == null ? pollBackoff.next() : interval(poll);
             }
@@ -189,6 +196,7 @@ public final class Agent {
             if (left <= 0) {
                 return;
             }
+            SdNotify.current().kick();
             try {
                 Thread.sleep(Math.min(left, 200));
             } catch (InterruptedException e) {

@@ -10,9 +10,15 @@ import dev.roboflare.agent.executor.docker.ExecutorSelection;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.SystemdLauncher;
+import dev.roboflare.agent.log.JournaldSink;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
+import dev.roboflare.agent.metrics.MetricsEndpoint;
 import dev.roboflare.agent.outbox.Outbox;
+import dev.roboflare.agent.preflight.DiskPreflight;
+import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.StateStore;
+import dev.roboflare.agent.systemd.SdNotify;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +78,19 @@ public final class Main implements Callable<Integer> {
                     + "startup, else symlink. Default: ${DEFAULT-VALUE}.")
     String executor;
 
+    @Option(names = "--disk-reserve", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSizeConverter.class,
+            description = "Free space a download must leave on the state directory's file system, besides the "
+                    + "artifact and 3x its size for extraction (e.g. 0, 512K, 64M, 2G). Default: ${DEFAULT-VALUE}.")
+    long diskReserve;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus text on "
+            + "http://127.0.0.1:PORT/metrics (loopback only). Default: off.")
+    Integer metricsPort;
+
+    @Option(names = "--robot-id", paramLabel = "ID", description = "This robot's id, only to tag journal entries "
+            + "(ROBOT_ID=); the control plane knows the robot by its token.")
+    String robotId;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -110,6 +129,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Log.useJournal(JournaldSink.ifPresent(JournaldSink.DEFAULT_SOCKET, System.getenv(), robotId));
         String problem = validate();
         if (problem != null) {
             Log.error().kv("step", "config").kv("outcome", "error").msg(problem).emit();
@@ -135,15 +155,41 @@ public final class Main implements Callable<Integer> {
         AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
                 : new DetachedProcessLauncher(state);
         StateStore store = new StateStore(state);
+        AgentState loaded = store.load();
         ExecutorSelection.Chosen chosen = ExecutorSelection.choose(executor, state, appLauncher);
         Log.info().kv("step", "config").kv("outcome", "executor").kv("executor", chosen.name()).msg(chosen.why()).emit();
-        DeployContext ctx = new DeployContext(store, store.load(), chosen.executor(), chosen.launcher(),
+        SdNotify notify = SdNotify.fromEnvironment(System.getenv());
+        SdNotify.install(notify);
+        notify.ready(loaded.inFlight() == null ? "idle" : "resuming deployment " + loaded.inFlight().id() + " at "
+                + loaded.inFlight().phase());
+        DeployContext ctx = new DeployContext(store, loaded, chosen.executor(), chosen.launcher(),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
+        ctx.usePreflight(new DiskPreflight(state, diskReserve));
+        AgentMetrics metrics = new AgentMetrics();
+        Outbox outbox = ctx.outbox();
+        metrics.outboxDepth(() -> {
+            try {
+                return outbox.depth();
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+        });
+        AgentMetrics.install(metrics);
+        if (metricsPort != null) {
+            try {
+                new MetricsEndpoint(metrics, metricsPort);
+            } catch (IOException e) {
+                Log.error().kv("step", "metrics").kv("outcome", "error").kv("port", metricsPort)
+                        .msg("cannot serve metrics on 127.0.0.1:" + metricsPort + ": " + e.getMessage()
+                                + "; the agent runs without them").emit();
+            }
+        }
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
                 .kv("launcher", launcher).kv("executor", chosen.name()).kv("poll_interval", pollInterval)
                 .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
                 .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")
                 .emit()));

@@ -24,9 +24,16 @@ final class AgentProcess implements AutoCloseable {
     /** Starts an agent; its output is appended to {@code log} so restarts keep one history. */
     static AgentProcess start(String controlPlaneUrl, Path tokenFile, Path stateDir, Path log,
                               Map<String, String> env) throws IOException {
+        return start(controlPlaneUrl, tokenFile, stateDir, log, env, List.of());
+    }
+
+    /** As {@link #start(String, Path, Path, Path, Map)}, with extra agent flags (e.g. --max-backoff 2s). */
+    static AgentProcess start(String controlPlaneUrl, Path tokenFile, Path stateDir, Path log,
+                              Map<String, String> env, List<String> extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-Xmx64m", "-jar", Jars.agent().toString(),
                 "--control-plane", controlPlaneUrl, "--token-file", tokenFile.toString(),
                 "--state-dir", stateDir.toString(), "--poll-interval", "300ms", "--watch-window", "3s"));
+        cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

@@ -30,8 +30,13 @@ public final class AgentApi {
 
     /**
      * {@code POST /api/agent/deployments/{id}/events} body. The same {@code eventId} again is a no-op, so the
-     * agent retries freely.
+     * agent retries freely. {@code seq} (nullable, for agents that predate it) is the robot's own event sequence
+     * number: increasing per robot across deployments and restarts, the same on every resend of an event, so a
+     * gap shows an event that never arrived.
      */
-    public record Event(String eventId, DeploymentStatus status, String detail) {
+    public record Event(String eventId, DeploymentStatus status, String detail, Long seq) {
+        public Event(String eventId, DeploymentStatus status, String detail) {
+            this(eventId, status, detail, null);
+        }
     }
 }

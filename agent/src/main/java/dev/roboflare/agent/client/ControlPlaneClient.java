@@ -2,6 +2,7 @@ package dev.roboflare.agent.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
@@ -34,6 +35,7 @@ public final class ControlPlaneClient {
     private final OkHttpClient api;
     private final OkHttpClient downloads;
     private int lastErrorStatus;
+    private final ClockSkew clockSkew = new ClockSkew();
 
     public ControlPlaneClient(String controlPlane, String token) {
         this.base = controlPlane.replaceAll("/+$", "");
@@ -45,7 +47,12 @@ public final class ControlPlaneClient {
                 .addInterceptor(new ReachabilityLog(base))
                 .build();
         this.downloads = shared;
-        this.api = shared.newBuilder().addInterceptor(new BearerAuth(token)).build();
+        this.api = shared.newBuilder().addInterceptor(new BearerAuth(token)).addInterceptor(clockSkew).build();
+    }
+
+    /** The robot's clock against the control plane's, as last measured (reported, never used for deadlines). */
+    public ClockSkew clockSkew() {
+        return clockSkew;
     }
 
     /** The client for signed download URLs (no bearer token). */
@@ -54,7 +61,8 @@ public final class ControlPlaneClient {
     }
 
     public AgentApi.Poll poll() throws IOException {
-        Request req = new Request.Builder().url(base + "/api/agent/deployments").get().build();
+        Request req = new Request.Builder().url(base + "/api/agent/deployments").get()
+                .header(AgentMetrics.HEADER, AgentMetrics.current().summary()).build();
         try (Response r = api.newCall(req).execute()) {
             if (r.code() != 200) {
                 String body = r.body() == null ? "" : r.body().string();

@@ -5,6 +5,7 @@ import dev.roboflare.agent.executor.Executor;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.outbox.Outbox;
+import dev.roboflare.agent.preflight.DiskPreflight;
 import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.StateStore;
@@ -21,6 +22,7 @@ public final class DeployContext {
     final SelfUpdateGuard selfUpdateGuard;
     final Duration watchWindow;
     private AgentState state;
+    private DiskPreflight preflight;
 
     public DeployContext(StateStore store, AgentState state, Executor executor, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
@@ -33,6 +35,15 @@ public final class DeployContext {
         this.outbox = outbox;
         this.selfUpdateGuard = selfUpdateGuard;
         this.watchWindow = watchWindow;
+    }
+
+    /** The free-space check before a download (null: none, as in tests that do not care). */
+    public void usePreflight(DiskPreflight check) {
+        this.preflight = check;
+    }
+
+    DiskPreflight preflight() {
+        return preflight;
     }
 
     public AgentState state() {

@@ -15,8 +15,10 @@ import static dev.roboflare.agent.deploy.StepResult.Kind.GAVE_UP;
 import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
 
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.Outcome;
+import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.io.IOException;
@@ -119,11 +121,14 @@ public final class DeploymentMachine {
             if (phase != REPORT && f.entries(phase.word()) > maxEntries) { // report only writes a file
                 r = giveUp(f, phase);
             } else {
+                SdNotify.current().status("deployment " + f.id() + " release " + f.semver() + ": " + phase.word());
                 if (phase != DOWNLOAD) { // the download pauses after its first chunk, inside the downloader
                     hook.pauseIfAt(phase);
                 }
+                long started = System.nanoTime();
                 try {
                     r = STEPS.get(phase).run(ctx, f);
+                    AgentMetrics.current().phase(phase.word(), System.nanoTime() - started);
                 } catch (IOException | RuntimeException e) {
                     // A local I/O error or a bug: log it, count it for the loop guard, let the main loop retry.
                     Log.bug("phase " + phase.word() + " of deployment " + f.id() + " threw", e);
@@ -142,6 +147,7 @@ public final class DeploymentMachine {
             InFlight n = r.flight();
             if (r.status() != null) {
                 n = n.withOutcome(new Outcome(UUID.randomUUID().toString(), r.status(), r.detail()));
+                AgentMetrics.current().deploymentEnded(r.status().wire());
                 if (r.status() == DeploymentStatus.FAILED && phase != ROLLBACK) {
                     DeployContext.line(Log.Priority.ERROR, f, phase).kv("outcome", "failed")
                             .msg(r.detail().lines().findFirst().orElse("")).emit();

@@ -3,6 +3,7 @@ package dev.roboflare.agent.deploy;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.download.DownloadInterruptedException;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.agent.state.InFlight;
 import java.io.IOException;
 
@@ -16,8 +17,13 @@ final class DownloadStep implements Step {
 
     @Override
     public StepResult run(DeployContext ctx, InFlight f) {
+        StepResult noRoom = DiskCheck.refusal(ctx, f);
+        if (noRoom != null) {
+            return noRoom;
+        }
         try {
             ArtifactDownloader.Result r = ctx.downloader.download(f.deployment().artifact());
+            AgentMetrics.current().downloaded(r.size() - r.resumedFrom());
             DeployContext.line(Log.Priority.INFO, f, Phase.DOWNLOAD).kv("outcome", "ok").kv("bytes", r.size())
                     .kv("sha256", r.sha256()).kv("resumed_from", r.resumedFrom() > 0 ? r.resumedFrom() : null).emit();
             return StepResult.ok(f.withDownloaded(new InFlight.Measured(r.size(), r.sha256())).withDownloadErrors(0));
@@ -40,7 +46,8 @@ final class DownloadStep implements Step {
             } catch (IOException ignored) {
                 // the part file is removed on the next attempt
             }
-            return StepResult.failed(f, "could not write the download to disk: " + e.getMessage());
+            return StepResult.failed(f, "could not write the download to disk: " + e.getMessage()
+                    + "; the partial download was removed and nothing was applied");
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.roboflare.agent.launcher.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
+import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.util.List;
 
@@ -37,6 +38,7 @@ final class WatchStep implements Step {
             if (left <= 0) {
                 break;
             }
+            SdNotify.current().kick();
             sleep(Math.min(tick, left));
         }
         DeployContext.line(Log.Priority.INFO, f, Phase.WATCH).kv("outcome", "ok").kv("pid", app.pid())

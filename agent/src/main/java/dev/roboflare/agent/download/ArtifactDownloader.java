@@ -1,5 +1,6 @@
 package dev.roboflare.agent.download;
 
+import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,6 +120,7 @@ public final class ArtifactDownloader {
                 while ((n = in.read(buf, filled, buf.length - filled)) > 0) {
                     md.update(buf, filled, n);
                     filled += n;
+                    SdNotify.current().kick(); // from the thread doing the work: a hung download stops the kicks
                     if (filled == buf.length) {
                         have += write(out, buf, filled, have, expected);
                         filled = 0;
@@ -130,10 +132,14 @@ public final class ArtifactDownloader {
                     }
                 }
                 have += write(out, buf, filled, have, expected);
+            } catch (DiskWriteException e) {
+                throw e;
             } catch (IOException e) {
                 throw new DownloadInterruptedException("connection lost after " + Files.size(part) + " of "
                         + expected + " bytes: " + e.getMessage(), 0);
             }
+        } catch (DiskWriteException e) {
+            throw e;
         } catch (IOException e) {
             throw new DownloadInterruptedException("cannot reach " + hostOf(artifact.downloadUrl()) + ": "
                     + e.getMessage(), 0);
@@ -146,7 +152,11 @@ public final class ArtifactDownloader {
         long room = Math.max(0, expected - have);
         int keep = (int) Math.min(n, room);
         if (keep > 0) {
-            out.write(buf, 0, keep);
+            try {
+                out.write(buf, 0, keep);
+            } catch (IOException e) {
+                throw new DiskWriteException("cannot write the download: " + e.getMessage(), e);
+            }
         }
         return n;
     }

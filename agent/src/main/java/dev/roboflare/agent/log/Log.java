@@ -1,12 +1,16 @@
 package dev.roboflare.agent.log;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The agent's whole logging: one line per meaningful step on stdout, prefixed with the journald priority
  * ({@code <6>} info, {@code <5>} notice, {@code <4>} warning, {@code <3>} error) so that
- * {@code journalctl -p warning -u roboflare-agent} works without any configuration. Fields are {@code key=value};
+ * {@code journalctl -p warning -u roboflare-agent} works without any configuration. When journald's socket exists,
+ * the same line goes there instead through its native protocol, with the fields as journal fields
+ * ({@link JournaldSink}). Fields are {@code key=value};
  * values with spaces or quotes are double-quoted. No framework, no threads, no buffering beyond one line.
  *
  * <pre>{@code Log.info().kv("deployment", id).kv("release", "1.2.0").kv("step", "download").kv("outcome", "ok").emit();}</pre>
@@ -23,9 +27,11 @@ public final class Log {
     }
 
     private static volatile PrintStream out = System.out;
+    private static volatile JournaldSink journal;
 
     private final Priority priority;
     private final StringBuilder line = new StringBuilder(128);
+    private final List<String[]> fields = new ArrayList<>(8);
 
     private Log(Priority priority) {
         this.priority = priority;
@@ -56,6 +62,11 @@ public final class Log {
         out = stream;
     }
 
+    /** Sends every line to journald's native socket instead of stdout (null: back to stdout). */
+    public static void useJournal(JournaldSink sink) {
+        journal = sink;
+    }
+
     /** Adds {@code key=value}; a null value is left out, so callers need no ifs for optional fields. */
     public Log kv(String key, Object value) {
         if (value == null) {
@@ -65,6 +76,7 @@ public final class Log {
             line.append(' ');
         }
         line.append(key).append('=').append(quote(String.valueOf(value)));
+        fields.add(new String[] {key, String.valueOf(value)});
         return this;
     }
 
@@ -74,6 +86,10 @@ public final class Log {
     }
 
     public void emit() {
+        JournaldSink sink = journal;
+        if (sink != null && sink.send(priority.code, line.toString(), fields)) {
+            return;
+        }
         String text = "<" + priority.code + ">" + line;
         PrintStream stream = out;
         synchronized (Log.class) {
@@ -82,8 +98,16 @@ public final class Log {
         }
     }
 
+    private boolean sendTo(JournaldSink sink) {
+        return sink.send(priority.code, line.toString(), fields);
+    }
+
     /** A bare sentence after the priority prefix (for the few lines that are not a step). */
     public static void text(Priority priority, String text) {
+        JournaldSink sink = journal;
+        if (sink != null && sink.send(priority.code, text, List.of())) {
+            return;
+        }
         PrintStream stream = out;
         synchronized (Log.class) {
             stream.println("<" + priority.code + ">" + text);
@@ -93,6 +117,16 @@ public final class Log {
 
     /** A real bug: the one place a stack trace is printed. */
     public static void bug(String what, Throwable t) {
+        JournaldSink sink = journal;
+        if (sink != null) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            t.printStackTrace(new java.io.PrintWriter(trace));
+            Log entry = error().kv("step", "bug").msg(what + ": " + t);
+            entry.fields.add(new String[] {"trace", trace.toString()}); // a TRACE field, not part of MESSAGE
+            if (entry.sendTo(sink)) {
+                return;
+            }
+        }
         error().kv("step", "bug").msg(what + ": " + t).emit();
         synchronized (Log.class) {
             t.printStackTrace(out);

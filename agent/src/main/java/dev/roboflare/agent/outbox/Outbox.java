@@ -26,6 +26,8 @@ public final class Outbox {
     }
 
     private static final ObjectMapper JSON = WireJson.lenient();
+    /** The last sequence number handed out, so numbers keep rising after the outbox was emptied. */
+    private static final String SEQ_FILE = "last-seq";
     private final Path dir;
 
     public Outbox(Path stateDir) {
@@ -39,8 +41,10 @@ public final class Outbox {
         if (all.stream().anyMatch(e -> e.event().eventId().equals(event.eventId()))) {
             return;
         }
-        long seq = all.stream().mapToLong(OutboxEntry::seq).max().orElse(0) + 1;
-        OutboxEntry entry = new OutboxEntry(seq, deploymentId, event);
+        long seq = Math.max(lastSeq(), all.stream().mapToLong(OutboxEntry::seq).max().orElse(0)) + 1;
+        AtomicFiles.write(dir.resolve(SEQ_FILE), Long.toString(seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        OutboxEntry entry = new OutboxEntry(seq, deploymentId,
+                new AgentApi.Event(event.eventId(), event.status(), event.detail(), seq));
         AtomicFiles.write(dir.resolve(String.format("%010d-%s.json", seq, event.eventId())),
                 JSON.writeValueAsBytes(entry));
     }
@@ -71,6 +75,21 @@ public final class Outbox {
         return out;
     }
 
+    /** The last sequence number handed out (0 before the first event). */
+    public synchronized long lastSeq() throws IOException {
+        Path f = dir.resolve(SEQ_FILE);
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(Files.readString(f).strip());
+        } catch (NumberFormatException e) {
+            Log.error().kv("step", "outbox").kv("outcome", "corrupt").kv("file", f)
+                    .msg("the sequence counter could not be read; continuing from the pending events").emit();
+            return 0;
+        }
+    }
+
     public int depth() throws IOException {
         return pending().size();
     }
@@ -84,7 +103,9 @@ public final class Outbox {
         for (OutboxEntry e : pending()) {
             int code;
             try {
-                code = sender.send(e.deploymentId(), e.event());
+                AgentApi.Event ev = e.event().seq() != null ? e.event()  // written before seq was on the wire:
+                        : new AgentApi.Event(e.event().eventId(), e.event().status(), e.event().detail(), e.seq());
+                code = sender.send(e.deploymentId(), ev);
             } catch (IOException x) {
                 return false;
             }
@@ -101,7 +122,7 @@ public final class Outbox {
             }
             Log.at(priority).kv("deployment", e.deploymentId()).kv("step", "deliver")
                     .kv("outcome", code == 404 ? "dropped" : "delivered").kv("status", e.event().status().wire())
-                    .kv("event", e.event().eventId()).kv("http", code)
+                    .kv("event", e.event().eventId()).kv("seq", e.seq()).kv("http", code)
                     .msg(code == 409 ? "the control plane already has a final event for this deployment"
                             : code == 404 ? "the control plane does not know this deployment for this robot; "
                             + "event dropped" : null)
@@ -112,6 +133,10 @@ public final class Outbox {
     }
 
     private void remove(OutboxEntry e) throws IOException {
+        if (e.seq() > lastSeq()) { // an entry from before the counter existed: never hand its number out again
+            AtomicFiles.write(dir.resolve(SEQ_FILE),
+                    Long.toString(e.seq()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
         Files.deleteIfExists(dir.resolve(String.format("%010d-%s.json", e.seq(), e.event().eventId())));
         AtomicFiles.fsyncDirectory(dir);
     }

@@ -108,6 +108,7 @@ public final class TarballExtractor {
         byte[] buf = new byte[64 * 1024];
         int n;
         while ((n = in.read(buf)) > 0) {
+            dev.roboflare.agent.systemd.SdNotify.current().kick(); // a long extract is not a hung loop
             try {
                 out.write(buf, 0, n);
             } catch (IOException e) {

@@ -1,0 +1,150 @@
+package dev.roboflare.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roboflare.protocol.DeploymentStatus;
+import dev.roboflare.protocol.OperatorApi;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The crash matrix: for every persisted phase, the shipped agent jar is SIGKILLed right after it persisted that
+ * phase (test hook {@code ROBOFLARE_AGENT_PAUSE_AT}), started again on the same state, and must end the
+ * deployment with the right final event, exactly one app running, and each event exactly once at the real
+ * control plane. Every robot first gets a healthy 1.0.0, so there is an old app to stop and to roll back to.
+ */
+class CrashMatrixTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path work;
+    private static ControlPlaneProcess cp;
+    private static OperatorClient operator;
+    private static String base;
+    private static String healthy;
+    private static String crashing;
+    private static final List<AgentProcess> agents = new ArrayList<>();
+    private static final List<Path> pidFiles = new ArrayList<>();
+
+    @BeforeAll
+    static void startControlPlane() throws Exception {
+        cp = ControlPlaneProcess.start(work);
+        operator = new OperatorClient(cp.baseUrl(), cp.operatorToken());
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (AgentProcess a : agents) {
+            a.kill();
+        }
+        try (var files = Files.list(Files.createDirectories(work.resolve("pids")))) {
+            files.forEach(f -> appPid(f).flatMap(ProcessHandle::of).ifPresent(p -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }));
+        }
+        cp.close();
+    }
+
+    @ParameterizedTest(name = "killed at {0}")
+    @ValueSource(strings = {"check", "download", "verify", "extract", "switch", "watch", "rollback", "report"})
+    void killedAtAPhaseTheDeploymentStillEndsOnceWithOneAppRunning(String phase) throws Exception {
+        Path home = Files.createDirectories(work.resolve(phase));
+        OperatorApi.RobotCredentials robot = operator.enrollRobot("crash-" + phase);
+        Path token = AgentProcess.writeToken(home, robot.token());
+        Path state = home.resolve("state");
+        Path log = home.resolve("agent.log");
+        Path oldPid = pids(phase + "-1.0.0.pid");
+        Path newPid = pids(phase + "-1.1.0.pid");
+
+        AgentProcess first = start(token, state, log, Map.of());
+        String r1 = release(phase, "1.0.0", TestApps.healthyApp(phase + " 1.0.0", 0), oldPid);
+        assertThat(OperatorClient.last(operator.awaitFinal(operator.deployToRobot(r1, robot.id()).id(), TIMEOUT)))
+                .isEqualTo(DeploymentStatus.APPLIED);
+        long oldApp = awaitAlivePid(oldPid);
+        first.kill();
+
+        boolean rollback = phase.equals("rollback");
+        String r2 = rollback ? release(phase, "1.1.0", TestApps.crashingApp(phase + " 1.1.0"), newPid)
+                : release(phase, "1.1.0", TestApps.healthyApp(phase + " 1.1.0", 256 * 1024), newPid);
+        AgentProcess paused = start(token, state, log, Map.of("ROBOFLARE_AGENT_PAUSE_AT", phase));
+        String deployment = operator.deployToRobot(r2, robot.id()).id();
+        paused.awaitLog("test hook: paused at " + phase, TIMEOUT);
+        paused.kill();
+
+        start(token, state, log, Map.of());
+        List<OperatorApi.Event> events = operator.awaitFinal(deployment, TIMEOUT);
+
+        DeploymentStatus expected = rollback ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.APPLIED;
+        assertThat(events).as("each event exactly once at the control plane")
+                .extracting(OperatorApi.Event::status)
+                .containsExactly(DeploymentStatus.QUEUED, DeploymentStatus.DISPATCHED, expected);
+        assertThat(events).extracting(OperatorApi.Event::eventId).doesNotHaveDuplicates();
+        Thread.sleep(1500); // a few poll cycles: a late duplicate or a second app start would show now
+        assertThat(operator.events(deployment)).hasSize(3);
+        if (rollback) {
+            long restored = awaitAlivePid(oldPid);
+            assertThat(alive(restored)).isTrue();
+            assertThat(appPid(newPid)).as("the crashing release never wrote a pid").isEmpty();
+        } else {
+            long running = awaitAlivePid(newPid);
+            assertThat(alive(running)).isTrue();
+            assertThat(alive(oldApp)).as("1.0.0 was stopped by the switch").isFalse();
+            assertThat(appPid(oldPid).map(CrashMatrixTest::alive).orElse(false))
+                    .as("exactly one app runs: 1.0.0 was not started again").isFalse();
+        }
+        assertThat(Files.readString(log)).doesNotContain("step=bug");
+    }
+
+    private static AgentProcess start(Path token, Path state, Path log, Map<String, String> env) throws IOException {
+        AgentProcess a = AgentProcess.start(cp.baseUrl(), token, state, log, env);
+        agents.add(a);
+        return a;
+    }
+
+    /** Each phase's robot runs its own app name, so releases and artifacts do not collide across the matrix. */
+    private static String release(String app, String semver, byte[] tarball, Path pidFile) throws Exception {
+        OperatorApi.Artifact a = operator.uploadArtifact("app_tarball", "app-" + app, tarball);
+        return operator.createRelease(a.id(), semver, TestApps.manifest(pidFile)).id();
+    }
+
+    private static Path pids(String name) throws IOException {
+        Path p = Files.createDirectories(work.resolve("pids")).resolve(name);
+        pidFiles.add(p);
+        return p;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static Optional<Long> appPid(Path pidFile) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long awaitAlivePid(Path pidFile) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            Optional<Long> pid = appPid(pidFile);
+            if (pid.isPresent() && alive(pid.get())) {
+                return pid.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no live app process recorded in " + pidFile);
+    }
+}
