@@ -14,4 +14,10 @@ import java.util.Map;
 public record DeploymentView(String id, String parentId, DeploymentStatus status, String releaseId,
                              TargetKind targetKind, String targetId, Instant scheduledAt, Instant createdAt,
                              Map<String, Integer> summary, List<Child> children) {
+
+    /** The protocol's record, for readers that do not need the summary (the status page counts children itself). */
+    public dev.roboflare.protocol.OperatorApi.Deployment asDeployment() {
+        return new dev.roboflare.protocol.OperatorApi.Deployment(id, parentId, status, releaseId, targetKind, targetId,
+                scheduledAt, createdAt, children);
+    }
 }

@@ -54,8 +54,8 @@ record StatusSnapshot(Instant now, List<FleetView> fleets, List<DeploymentView> 
         List<OperatorApi.Fleet> fleets = s.fleets().list();
 
         List<DeploymentView> recent = new ArrayList<>();
-        for (OperatorApi.Deployment d : s.deployments().listNewestFirst(null, RECENT_DEPLOYMENTS)) {
-            recent.add(progress(d));
+        for (var v : s.deployments().listNewestFirst(null, RECENT_DEPLOYMENTS)) {
+            recent.add(progress(v.asDeployment()));
         }
         List<FleetView> fleetViews = new ArrayList<>();
         Map<String, List<String>> fleetsOfRobot = new HashMap<>();
@@ -70,7 +70,8 @@ record StatusSnapshot(Instant now, List<FleetView> fleets, List<DeploymentView> 
         List<RobotView> robotViews = new ArrayList<>();
         for (OperatorApi.Robot r : robots) {
             List<HistoryEntry> history = new ArrayList<>();
-            for (OperatorApi.Deployment d : s.deployments().listNewestFirst(r.id(), ROBOT_HISTORY)) {
+            for (var v : s.deployments().listNewestFirst(r.id(), ROBOT_HISTORY)) {
+                OperatorApi.Deployment d = v.asDeployment();
                 String outcome = null;
                 if (d.status() == DeploymentStatus.ROLLED_BACK || d.status() == DeploymentStatus.FAILED) {
                     List<OperatorApi.Event> events = s.deployments().events(d.id());
