@@ -44,7 +44,10 @@ public final class ControlPlaneClient {
                 .build();
     }
 
-    /** An answer and whether the server created something (201) or returned what already existed (200). */
+    /**
+     * An answer and whether the server created something, or returned what already existed: 200 for uploads of
+     * known bytes, or an Idempotency-Key replay (the original 201 again, marked {@code Idempotent-Replayed: true}).
+     */
     public record Created<T>(T value, boolean created) {
     }
 
@@ -160,15 +163,16 @@ public final class ControlPlaneClient {
     }
 
     private <T> T get(HttpUrl url, TypeReference<T> type) {
-        return exchange(new Request.Builder().url(url).build(), (status, body) -> JSON.readValue(body, type));
+        return exchange(new Request.Builder().url(url).build(), (status, replayed, body) -> JSON.readValue(body, type));
     }
 
     private <T> T call(Request request, Class<T> type) {
-        return exchange(request, (status, body) -> JSON.readValue(body, type));
+        return exchange(request, (status, replayed, body) -> JSON.readValue(body, type));
     }
 
     private <T> Created<T> created(Request request, Class<T> type) {
-        return exchange(request, (status, body) -> new Created<>(JSON.readValue(body, type), status == 201));
+        return exchange(request, (status, replayed, body) -> new Created<>(JSON.readValue(body, type),
+                status == 201 && !replayed));
     }
 
     private <T> Optional<T> find(HttpUrl url, Class<T> type) {
@@ -183,7 +187,7 @@ public final class ControlPlaneClient {
     }
 
     private interface Reader<T> {
-        T read(int status, String body) throws IOException;
+        T read(int status, boolean replayed, String body) throws IOException;
     }
 
     private <T> T exchange(Request request, Reader<T> reader) {
@@ -193,7 +197,8 @@ public final class ControlPlaneClient {
                 throw refusal(request, response, body);
             }
             try {
-                return reader.read(response.code(), body);
+                return reader.read(response.code(), "true".equalsIgnoreCase(response.header("Idempotent-Replayed")),
+                        body);
             } catch (IOException e) {
                 throw new CliException(request.method() + " " + request.url().encodedPath() + " answered "
                         + response.code() + " with a body this roboflare cannot read (" + e.getMessage()
