@@ -2,7 +2,9 @@ package dev.roboflare.controlplane;
 
 import dev.roboflare.controlplane.api.HttpApi;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
+import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
+import dev.roboflare.controlplane.artifacts.S3ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.auth.OperatorToken;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
@@ -22,6 +24,7 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -36,10 +39,23 @@ public final class ControlPlane implements AutoCloseable {
     private final Javalin app;
     private final DispatchScheduler scheduler;
 
-    private ControlPlane(Database database, Javalin app, DispatchScheduler scheduler) {
+    private final ArtifactStore store;
+
+    private ControlPlane(Database database, Javalin app, DispatchScheduler scheduler, ArtifactStore store) {
         this.database = database;
         this.app = app;
         this.scheduler = scheduler;
+        this.store = store;
+    }
+
+    private static ArtifactStore artifactStore(ServerConfig config) throws IOException {
+        Path local = config.dataDir().resolve("artifacts");
+        if (config.s3() == null) {
+            return new LocalArtifactStore(local);
+        }
+        S3ArtifactStore s3 = new S3ArtifactStore(config.s3(), local.resolve("incoming"), config.downloadUrlTtl());
+        s3.checkBucket();
+        return s3;
     }
 
     public static ControlPlane start(ServerConfig config) {
@@ -49,7 +65,7 @@ public final class ControlPlane implements AutoCloseable {
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.of(1, ChronoUnit.MICROS));
             OperatorToken operatorToken = OperatorToken.loadOrCreate(config.dataDir());
             DownloadSigner signer = DownloadSigner.loadOrCreate(config.dataDir());
-            LocalArtifactStore store = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+            ArtifactStore store = artifactStore(config);
             Database database = config.databaseUrl() == null
                     ? Database.openSqlite(config.dataDir().resolve("roboflare.db"))
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
@@ -66,10 +82,12 @@ public final class ControlPlane implements AutoCloseable {
             DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), idempotency,
                     config.schedulerInterval());
             scheduler.start();
-            log.info("control plane listening on http://{}:{} (data dir {}, download URLs {})", config.bind(),
-                    app.port(), config.dataDir().toAbsolutePath().normalize(),
-                    config.publicUrl() == null ? "from each request's Host header" : "under " + config.publicUrl());
-            return new ControlPlane(database, app, scheduler);
+            log.info("control plane listening on http://{}:{} (data dir {}, artifacts in {}, download URLs {})",
+                    config.bind(), app.port(), config.dataDir().toAbsolutePath().normalize(), store,
+                    store instanceof S3ArtifactStore ? "presigned by S3"
+                            : config.publicUrl() == null ? "from each request's Host header"
+                            : "under " + config.publicUrl());
+            return new ControlPlane(database, app, scheduler, store);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare data dir " + config.dataDir().toAbsolutePath().normalize(), e);
         }
@@ -84,6 +102,9 @@ public final class ControlPlane implements AutoCloseable {
         scheduler.close();
         app.stop();
         database.close();
+        if (store instanceof S3ArtifactStore s3) {
+            s3.close();
+        }
         log.info("control plane stopped");
     }
 }

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane;
 
+import dev.roboflare.controlplane.artifacts.S3StoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -49,12 +50,38 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an Idempotency-Key and its stored response are kept. Default: ${DEFAULT-VALUE}")
     Duration idempotencyKeyTtl;
 
+    @Option(names = "--artifact-store", defaultValue = "local",
+            description = "Where artifact bytes live: 'local' (DATA/artifacts) or s3://BUCKET[/PREFIX] (robots then get "
+                    + "presigned GET URLs valid for --download-url-ttl). Default: ${DEFAULT-VALUE}")
+    String artifactStore;
+
+    @Option(names = "--s3-endpoint",
+            description = "S3-compatible endpoint, e.g. http://minio.lab:9000; default: AWS S3 for --s3-region")
+    java.net.URI s3Endpoint;
+
+    @Option(names = "--s3-region", description = "S3 region; default: $AWS_REGION, else us-east-1")
+    String s3Region;
+
+    @Option(names = "--s3-path-style", defaultValue = "true", arity = "1",
+            description = "Path-style addressing (http://host/BUCKET/key), what most S3-compatible servers want. "
+                    + "Default: ${DEFAULT-VALUE}")
+    boolean s3PathStyle;
+
+    @Option(names = "--s3-access-key-id",
+            description = "Access key id; default: the AWS SDK chain ($AWS_ACCESS_KEY_ID, ~/.aws/credentials, roles)")
+    String s3AccessKeyId;
+
+    @Option(names = "--s3-secret-access-key-file",
+            description = "File whose first line is the secret access key (with --s3-access-key-id; "
+                    + "or $ROBOFLARE_S3_SECRET_ACCESS_KEY)")
+    Path s3SecretAccessKeyFile;
+
     @Override
     public Integer call() throws Exception {
         String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
                 : java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
         ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
-                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl);
+                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config());
         ControlPlane controlPlane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,5 +90,31 @@ final class ServeCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private S3StoreConfig s3Config() throws java.io.IOException {
+        if ("local".equals(artifactStore)) {
+            if (s3Endpoint != null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--s3-endpoint needs --artifact-store s3://BUCKET");
+            }
+            return null;
+        }
+        String secret = null;
+        if (s3AccessKeyId != null) {
+            secret = s3SecretAccessKeyFile != null
+                    ? java.nio.file.Files.readAllLines(s3SecretAccessKeyFile).stream().findFirst().orElse("").trim()
+                    : System.getenv("ROBOFLARE_S3_SECRET_ACCESS_KEY");
+            if (secret == null || secret.isBlank()) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--s3-access-key-id "
+                        + "needs --s3-secret-access-key-file or $ROBOFLARE_S3_SECRET_ACCESS_KEY");
+            }
+        }
+        String region = s3Region != null ? s3Region : System.getenv("AWS_REGION");
+        try {
+            return S3StoreConfig.parse(artifactStore, s3Endpoint, region, s3PathStyle, s3AccessKeyId, secret);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
     }
 }

@@ -1,25 +1,34 @@
 package dev.roboflare.controlplane;
 
+import dev.roboflare.controlplane.artifacts.S3StoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Everything {@code serve} needs. {@code publicUrl} may be null: download URLs are then built from the
  * request's Host header. {@code databaseUrl} null means SQLite in the data dir; user and password may be null
- * (then they come from the URL, if at all).
+ * (then they come from the URL, if at all). {@code s3} null means artifacts live in the data dir.
  */
 public record ServerConfig(int port, Path dataDir, String bind, String publicUrl,
                            Duration schedulerInterval, Duration downloadUrlTtl,
                            String databaseUrl, String databaseUser, String databasePassword,
-                           Duration idempotencyKeyTtl) {
+                           Duration idempotencyKeyTtl, S3StoreConfig s3) {
     public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofSeconds(15);
     public static final Duration DEFAULT_DOWNLOAD_URL_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
+
+    /** Artifacts in the data dir. */
+    public ServerConfig(int port, Path dataDir, String bind, String publicUrl, Duration schedulerInterval,
+                        Duration downloadUrlTtl, String databaseUrl, String databaseUser, String databasePassword,
+                        Duration idempotencyKeyTtl) {
+        this(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl, databaseUrl, databaseUser,
+                databasePassword, idempotencyKeyTtl, null);
+    }
 
     /** SQLite in the data dir, default key expiry. */
     public ServerConfig(int port, Path dataDir, String bind, String publicUrl, Duration schedulerInterval,
                         Duration downloadUrlTtl) {
         this(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl, null, null, null,
-                DEFAULT_IDEMPOTENCY_KEY_TTL);
+                DEFAULT_IDEMPOTENCY_KEY_TTL, null);
     }
 }

@@ -8,7 +8,8 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Surefire runs this JVM with -Xmx128m (see pom.xml). The artifact is 512 MiB, four times the whole heap, so
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 class LargeArtifactStreamingTest {
     private static final long SIZE = 512L * 1024 * 1024;
 
-    @Test
-    void artifactsFarLargerThanTheHeapStreamInAndOut() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void artifactsFarLargerThanTheHeapStreamInAndOut(TestDatabase database) throws Exception {
         long maxHeap = Runtime.getRuntime().maxMemory();
         assertThat(maxHeap).as("test JVM heap").isLessThan(SIZE / 2);
 
-        try (TestServer server = TestServer.start()) {
+        try (TestServer server = TestServer.start(database)) {
             MessageDigest sent = Sha256.newDigest();
             TestServer.Reply r = server.upload("full_image_ab", "big-image", () -> new PatternStream(SIZE, sent));
             assertThat(r.status()).as(r.body()).isEqualTo(201);

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SchedulerTest {
-    @Test
-    void dueScheduledFleetDeploymentIsDispatchedByATick() throws Exception {
-        try (TestServer server = new TestServer(Duration.ofMillis(200))) {
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void dueScheduledFleetDeploymentIsDispatchedByATick(TestDatabase database) throws Exception {
+        try (TestServer server = new TestServer(database, Duration.ofMillis(200))) {
             String release = server.newRelease();
             JsonNode robot = server.robot("night-shift");
             String robotId = robot.get("id").asText();

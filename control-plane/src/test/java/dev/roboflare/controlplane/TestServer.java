@@ -2,6 +2,7 @@ package dev.roboflare.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roboflare.controlplane.artifacts.S3StoreConfig;
 import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,11 +46,22 @@ final class TestServer implements AutoCloseable {
     /** Another server on {@code databaseUrl} (null: SQLite in dataDir), e.g. a second instance on one PostgreSQL. */
     TestServer(Path dataDir, String databaseUrl, Duration schedulerInterval, Duration idempotencyKeyTtl)
             throws IOException {
+        this(dataDir, databaseUrl, schedulerInterval, idempotencyKeyTtl, Duration.ofHours(1), null);
+    }
+
+    /** Artifacts in S3 ({@code s3} non-null, see S3ProxyServer); download URLs valid for {@code downloadUrlTtl}. */
+    TestServer(TestDatabase database, Duration downloadUrlTtl, S3StoreConfig s3) throws IOException {
+        this(Files.createTempDirectory("roboflare-cp-test"), database.freshUrl(), Duration.ofHours(1),
+                ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL, downloadUrlTtl, s3);
+    }
+
+    private TestServer(Path dataDir, String databaseUrl, Duration schedulerInterval, Duration idempotencyKeyTtl,
+                       Duration downloadUrlTtl, S3StoreConfig s3) throws IOException {
         this.dataDir = dataDir;
         this.databaseUrl = databaseUrl;
         this.controlPlane = ControlPlane.start(new ServerConfig(0, dataDir, "127.0.0.1", null, schedulerInterval,
-                Duration.ofHours(1), databaseUrl, databaseUrl == null ? null : TestDatabase.user(),
-                databaseUrl == null ? null : TestDatabase.password(), idempotencyKeyTtl));
+                downloadUrlTtl, databaseUrl, databaseUrl == null ? null : TestDatabase.user(),
+                databaseUrl == null ? null : TestDatabase.password(), idempotencyKeyTtl, s3));
         this.baseUrl = "http://127.0.0.1:" + controlPlane.port();
         this.operatorToken = Files.readString(dataDir.resolve("operator-token")).trim();
     }

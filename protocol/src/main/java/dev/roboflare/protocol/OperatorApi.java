@@ -46,8 +46,17 @@ public final class OperatorApi {
     public record Fleet(String id, String name, List<String> robotIds) {
     }
 
-    /** {@code POST /api/deployments} body; requires an {@code Idempotency-Key} header. */
-    public record CreateDeployment(String releaseId, TargetKind targetKind, String targetId, Instant scheduledAt) {
+    /**
+     * {@code POST /api/deployments} body; requires an {@code Idempotency-Key} header. The last three are optional
+     * (null: absent): {@code maxFailureRatio} and {@code batchSize} for fleet rollouts, {@code force} to offer a
+     * release to robots that rolled it back before.
+     */
+    public record CreateDeployment(String releaseId, TargetKind targetKind, String targetId, Instant scheduledAt,
+                                   Double maxFailureRatio, Integer batchSize, Boolean force) {
+        /** Without rollout options: the default failure ratio, no batches, no force. */
+        public CreateDeployment(String releaseId, TargetKind targetKind, String targetId, Instant scheduledAt) {
+            this(releaseId, targetKind, targetId, scheduledAt, null, null, null);
+        }
     }
 
     /** A deployment; a fleet deployment lists one child per robot, each with its own events. */

@@ -26,7 +26,7 @@ final class AgentRoutes {
     }
 
     private void poll(Context ctx, String robotId) {
-        ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact.id())), null));
+        ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact)), null));
     }
 
     private void report(Context ctx, String robotId) {

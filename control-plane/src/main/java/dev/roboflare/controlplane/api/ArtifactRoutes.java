@@ -2,7 +2,7 @@ package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
-import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
+import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.OperatorApi.Artifact;
@@ -33,11 +33,11 @@ final class ArtifactRoutes {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     private final ArtifactCatalog catalog;
-    private final LocalArtifactStore store;
+    private final ArtifactStore store;
     private final DownloadSigner signer;
     private final Clock clock;
 
-    ArtifactRoutes(ArtifactCatalog catalog, LocalArtifactStore store, DownloadSigner signer, Clock clock) {
+    ArtifactRoutes(ArtifactCatalog catalog, ArtifactStore store, DownloadSigner signer, Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.signer = signer;
@@ -85,10 +85,15 @@ final class ArtifactRoutes {
         String id = ctx.pathParam("id");
         verifySignature(id, ctx.queryParam("expires"), ctx.queryParam("sig"));
         Artifact artifact = catalog.find(id).orElseThrow(() -> RequestRejected.notFound("no artifact '" + id + "'"));
+        String direct = store.directDownloadUrl(artifact.sha256());
+        if (direct != null) { // bytes in S3: a valid control-plane URL leads to a fresh presigned one
+            ctx.redirect(direct, io.javalin.http.HttpStatus.TEMPORARY_REDIRECT);
+            return;
+        }
         Path file = store.find(artifact.sha256());
         if (file == null) {
             throw new IllegalStateException("blob " + artifact.sha256() + " of artifact " + id + " is missing from "
-                    + store.root());
+                    + store);
         }
         long size = Files.size(file);
         long start = 0;

@@ -1,27 +1,39 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.protocol.OperatorApi.Artifact;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Absolute, signed, expiring artifact URLs: /api/artifacts/{id}/download?expires=..&sig=.. */
+/**
+ * Absolute, signed, expiring artifact URLs: /api/artifacts/{id}/download?expires=..&sig=.., or the store's own
+ * presigned URL when the bytes live in S3 (robots then download straight from the bucket).
+ */
 final class DownloadLinks {
     private final DownloadSigner signer;
+    private final ArtifactStore store;
     private final String publicUrl;
     private final Duration ttl;
     private final Clock clock;
 
-    DownloadLinks(DownloadSigner signer, String publicUrl, Duration ttl, Clock clock) {
+    DownloadLinks(DownloadSigner signer, ArtifactStore store, String publicUrl, Duration ttl, Clock clock) {
         this.signer = signer;
+        this.store = store;
         this.publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/+$", "");
         this.ttl = ttl;
         this.clock = clock;
     }
 
-    String urlFor(Context ctx, String artifactId) {
+    String urlFor(Context ctx, Artifact artifact) {
+        String direct = store.directDownloadUrl(artifact.sha256());
+        return direct != null ? direct : signedUrl(ctx, artifact.id());
+    }
+
+    private String signedUrl(Context ctx, String artifactId) {
         long expires = clock.instant().plus(ttl).getEpochSecond();
         return baseUrl(ctx) + "/api/artifacts/" + URLEncoder.encode(artifactId, StandardCharsets.UTF_8)
                 + "/download?expires=" + expires + "&sig=" + signer.sign(artifactId, expires);

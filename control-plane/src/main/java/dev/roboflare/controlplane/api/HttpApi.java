@@ -1,7 +1,7 @@
 package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
-import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
+import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.auth.OperatorToken;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
@@ -24,7 +24,7 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public record Services(OperatorToken operatorToken, DownloadSigner signer, LocalArtifactStore store,
+    public record Services(OperatorToken operatorToken, DownloadSigner signer, ArtifactStore store,
                            ArtifactCatalog artifacts, ReleasePublisher releases, RobotRegistry robots,
                            FleetRegistry fleets, DeploymentCreator deploymentCreator,
                            DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,
@@ -43,7 +43,7 @@ public final class HttpApi {
         new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.canceller(),
                 s.idempotency(), s.operatorToken().scope(), s.deployments())
                 .register(app, operator);
-        DownloadLinks links = new DownloadLinks(s.signer(), publicUrl, downloadUrlTtl, clock);
+        DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links).register(app, robot);
         new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui
         return app;

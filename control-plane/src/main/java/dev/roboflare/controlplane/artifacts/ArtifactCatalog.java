@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class ArtifactCatalog {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCatalog.class);
 
-    private final LocalArtifactStore store;
+    private final ArtifactStore store;
     private final Transactor db;
     private final ArtifactRows artifacts = new ArtifactRows();
     private final Clock clock;
 
-    public ArtifactCatalog(LocalArtifactStore store, Transactor db, Clock clock) {
+    public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock) {
         this.store = store;
         this.db = db;
         this.clock = clock;
@@ -37,7 +37,7 @@ public final class ArtifactCatalog {
     }
 
     public Upload upload(ArtifactKind kind, String name, InputStream body) throws IOException {
-        LocalArtifactStore.StoredBlob blob = store.put(body);
+        ArtifactStore.StoredBlob blob = store.put(body);
         if (blob.size() == 0) {
             throw RequestRejected.badRequest("the request body is empty; send the artifact's bytes as the raw body, "
                     + "e.g. curl --data-binary @app.tar.gz");

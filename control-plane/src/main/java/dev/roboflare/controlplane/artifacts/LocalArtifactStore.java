@@ -17,7 +17,7 @@ import java.util.HexFormat;
  * Content-addressed blobs under DATA/artifacts/sha256/&lt;hex&gt;. Bytes are streamed to a temp file while
  * hashing, then renamed into place, so a blob at its final path is always complete and never in memory.
  */
-public final class LocalArtifactStore {
+public final class LocalArtifactStore implements ArtifactStore {
     private static final int BUFFER = 64 * 1024;
 
     private final Path root;
@@ -31,9 +31,7 @@ public final class LocalArtifactStore {
         this.incoming = Files.createDirectories(root.resolve("incoming"));
     }
 
-    public record StoredBlob(String sha256, long size, String storageUrl) {
-    }
-
+    @Override
     public StoredBlob put(InputStream in) throws IOException {
         Path tmp = Files.createTempFile(incoming, "upload-", ".part");
         try {
@@ -67,6 +65,7 @@ public final class LocalArtifactStore {
     }
 
     /** The blob's file, or null when it is missing (which means the data dir was tampered with). */
+    @Override
     public Path find(String sha256) {
         Path p = blobPath(sha256);
         return Files.isRegularFile(p) ? p : null;
@@ -85,5 +84,10 @@ public final class LocalArtifactStore {
 
     public Path root() {
         return root;
+    }
+
+    @Override
+    public String toString() {
+        return root.toAbsolutePath().normalize().toString();
     }
 }

@@ -10,6 +10,7 @@ import dev.roboflare.controlplane.storage.EventRows;
 import dev.roboflare.controlplane.storage.FleetRows;
 import dev.roboflare.controlplane.storage.ReleaseRows;
 import dev.roboflare.controlplane.storage.RobotRows;
+import dev.roboflare.controlplane.storage.RolloutRows;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi.CreateDeployment;
@@ -46,6 +47,7 @@ public final class DeploymentCreator {
     private final ReleaseRows releases = new ReleaseRows();
     private final RobotRows robots = new RobotRows();
     private final FleetRows fleets = new FleetRows();
+    private final RolloutRows rollouts = new RolloutRows();
 
     public DeploymentCreator(Transactor db, Clock clock, DeploymentViews views) {
         this.db = db;
@@ -66,44 +68,82 @@ public final class DeploymentCreator {
                     + "publish one with POST /api/releases or list them with GET /api/releases");
         }
         boolean dueNow = request.scheduledAt() == null || !request.scheduledAt().isAfter(now);
+        boolean force = Boolean.TRUE.equals(request.force());
         String parentId = Ids.newId();
         List<DeploymentRow> rows = new ArrayList<>();
         List<Active> older;
         Map<String, String> newByRobot = new HashMap<>();
+        Map<String, String> quarantined = Map.of(); // robot id -> a deployment in which it rolled this release back
+        Map<String, Integer> waves = new HashMap<>(); // child id -> wave, for a batched fleet rollout
         if (request.targetKind() == TargetKind.ROBOT) {
             requireRobot(c, request.targetId());
+            if (!force) {
+                Map<String, String> rolledBack = rollouts.rolledBack(c, request.releaseId(), "?", request.targetId());
+                if (!rolledBack.isEmpty()) {
+                    throw RequestRejected.unprocessable("robot '" + request.targetId() + "' rolled back release '"
+                            + request.releaseId() + "' in deployment " + rolledBack.get(request.targetId())
+                            + ", so it is quarantined from that release; send \"force\": true to offer it again");
+                }
+            }
             older = deployments.activeForRobot(c, request.targetId());
             rows.add(new DeploymentRow(parentId, null, request.releaseId(), TargetKind.ROBOT, request.targetId(),
                     request.targetId(), key, request.scheduledAt(), now, null));
             newByRobot.put(request.targetId(), parentId);
         } else {
             List<String> members = fleetMembers(c, request.targetId());
-            older = deployments.activeForFleetRobots(c, request.targetId());
+            if (!force) {
+                quarantined = rollouts.rolledBack(c, request.releaseId(),
+                        "SELECT robot_id FROM fleet_robots WHERE fleet_id = ?", request.targetId());
+            }
+            List<Active> fleetOlder = deployments.activeForFleetRobots(c, request.targetId());
+            older = new ArrayList<>();
+            for (Active a : fleetOlder) {
+                if (!quarantined.containsKey(a.robotId())) { // a quarantined robot keeps what it has
+                    older.add(a);
+                }
+            }
             rows.add(new DeploymentRow(parentId, null, request.releaseId(), TargetKind.FLEET, request.targetId(), null,
                     key, request.scheduledAt(), now, null));
+            int offered = 0;
             for (String robotId : members) {
                 String childId = Ids.newId();
                 rows.add(new DeploymentRow(childId, parentId, request.releaseId(), TargetKind.ROBOT, robotId, robotId,
                         key, request.scheduledAt(), now, null));
                 newByRobot.put(robotId, childId);
+                if (request.batchSize() != null && !quarantined.containsKey(robotId)) {
+                    waves.put(childId, offered++ / request.batchSize());
+                }
             }
         }
         List<Active> superseded = stopper.stop(c, older,
                 a -> "superseded by " + newByRobot.get(a.robotId()), now);
         deployments.insertBatch(c, rows);
+        if (request.targetKind() == TargetKind.FLEET) {
+            rollouts.insertPolicy(c, new RolloutRows.Policy(parentId, request.maxFailureRatio() == null
+                    ? RolloutGate.DEFAULT_MAX_FAILURE_RATIO : request.maxFailureRatio(), RolloutGate.MIN_FINISHED,
+                    request.batchSize()));
+            rollouts.insertWaves(c, parentId, waves);
+        }
         List<EventRows.NewEvent> first = new ArrayList<>(rows.size() * 2);
         for (DeploymentRow row : rows) {
             first.add(new EventRows.NewEvent(row.id(), 1, Ids.newId(), DeploymentStatus.QUEUED,
                     row.scheduledAt() == null ? "created" : "created; scheduled for " + row.scheduledAt()));
-            if (dueNow) {
+            String rolledBackIn = row.parentId() == null ? null : quarantined.get(row.robotId());
+            Integer wave = waves.get(row.id());
+            if (rolledBackIn != null) {
+                first.add(new EventRows.NewEvent(row.id(), 2, Ids.newId(), DeploymentStatus.FAILED,
+                        "quarantined: this robot rolled back release " + row.releaseId() + " in deployment "
+                                + rolledBackIn + "; deploy with \"force\": true to offer it again"));
+            } else if (dueNow && (wave == null || wave == 0)) {
                 first.add(new EventRows.NewEvent(row.id(), 2, Ids.newId(), DeploymentStatus.DISPATCHED,
-                        "dispatched at creation"));
+                        wave == null ? "dispatched at creation" : "dispatched at creation (wave 1)"));
             }
         }
         events.appendBatch(c, first, EventRows.Source.CONTROL_PLANE, now);
-        log.info("deployment {} created: release={} target={}:{} children={} superseded={} {}", parentId,
-                request.releaseId(), request.targetKind().wire(), request.targetId(), rows.size() - 1,
-                superseded.size(), dueNow ? "dispatched" : "queued until " + request.scheduledAt());
+        log.info("deployment {} created: release={} target={}:{} children={} superseded={} quarantined={} "
+                        + "batch_size={} {}", parentId, request.releaseId(), request.targetKind().wire(),
+                request.targetId(), rows.size() - 1, superseded.size(), quarantined.size(), request.batchSize(),
+                dueNow ? "dispatched" : "queued until " + request.scheduledAt());
         return views.load(c, parentId);
     }
 
@@ -152,6 +192,17 @@ public final class DeploymentCreator {
         if (r.targetId() == null || r.targetId().isBlank()) {
             throw RequestRejected.badRequest("target_id is required: the id of the robot or fleet to deploy to");
         }
+        if (r.maxFailureRatio() != null && !(r.maxFailureRatio() >= 0 && r.maxFailureRatio() <= 1)) {
+            throw RequestRejected.badRequest("max_failure_ratio must be between 0 and 1 (e.g. 0.2: halt when more than "
+                    + "20% of finished robots failed or rolled back), got " + r.maxFailureRatio());
+        }
+        if (r.batchSize() != null && r.batchSize() < 1) {
+            throw RequestRejected.badRequest("batch_size must be at least 1 (robots per wave), got " + r.batchSize());
+        }
+        if (r.targetKind() == TargetKind.ROBOT && (r.maxFailureRatio() != null || r.batchSize() != null)) {
+            throw RequestRejected.unprocessable((r.maxFailureRatio() != null ? "max_failure_ratio" : "batch_size")
+                    + " only applies to a fleet deployment (target_kind \"fleet\"); leave it out for one robot");
+        }
         if (r.releaseId().length() > 36 || r.targetId().length() > 36) {
             throw RequestRejected.unprocessable((r.releaseId().length() > 36 ? "release_id" : "target_id")
                     + " is longer than any id this control plane hands out (36 characters); copy the id from the API");
@@ -164,6 +215,10 @@ public final class DeploymentCreator {
      */
     public static String fingerprint(CreateDeployment r) {
         return Sha256.hex("POST /api/deployments\n" + r.releaseId() + "\n" + r.targetKind().wire() + "\n"
-                + r.targetId() + "\n" + (r.scheduledAt() == null ? "" : r.scheduledAt().toString()));
+                + r.targetId() + "\n" + (r.scheduledAt() == null ? "" : r.scheduledAt().toString())
+                // Appended only when present, so requests without them keep their earlier fingerprint.
+                + (r.maxFailureRatio() == null ? "" : "\nmax_failure_ratio=" + r.maxFailureRatio())
+                + (r.batchSize() == null ? "" : "\nbatch_size=" + r.batchSize())
+                + (r.force() == null ? "" : "\nforce=" + r.force()));
     }
 }

@@ -25,10 +25,12 @@ public final class RobotReports {
     private final Clock clock;
     private final DeploymentRows deployments = new DeploymentRows();
     private final EventRows events = new EventRows();
+    private final RolloutGate gate;
 
     public RobotReports(Transactor db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.gate = new RolloutGate(db);
     }
 
     /** {@code created} is false when the event_id was already recorded (nothing was appended). */
@@ -55,6 +57,10 @@ public final class RobotReports {
             }
             Event e = events.append(c, deploymentId, report.eventId(), report.status(), report.detail(),
                     EventRows.Source.ROBOT, clock.instant());
+            if (d.parentId() != null) { // a fleet child: auto-halt and waves (RolloutGate)
+                gate.afterOutcome(c, d.parentId(), clock.instant()).ifPresent(what ->
+                        log.info("fleet deployment {} after robot {}'s outcome: {}", d.parentId(), robotId, what));
+            }
             return new Outcome(e, true);
         });
         if (outcome.created()) {

@@ -164,10 +164,14 @@ public final class DeploymentRows {
                 robotId);
     }
 
-    /** Queued deployments whose scheduled time has come (parents and children alike). */
+    /**
+     * Queued deployments whose scheduled time has come (parents and children alike), except children of a later
+     * wave of a batched rollout: the RolloutGate dispatches those.
+     */
     public List<DeploymentRow> dueQueued(Connection c, Instant now) throws SQLException {
         return query(c, WITH_STATUS + "WHERE e.status = 'queued' AND d.scheduled_at IS NOT NULL "
-                + "AND d.scheduled_at <= ? ORDER BY d.scheduled_at, d.created_at, d.id", Times.toMicros(now));
+                + "AND d.scheduled_at <= ? "
+                + "AND NOT EXISTS (SELECT 1 FROM rollout_waves w WHERE w.deployment_id = d.id AND w.wave > 0) ORDER BY d.scheduled_at, d.created_at, d.id", Times.toMicros(now));
     }
 
     public Optional<DeploymentRow> newestForRobot(Connection c, String robotId) throws SQLException {
