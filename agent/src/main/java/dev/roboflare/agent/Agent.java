@@ -28,6 +28,7 @@ public final class Agent {
     private final Backoff pollBackoff;
     private final Backoff workBackoff;
     private final Backoff outboxBackoff;
+    private final Backoff diskBackoff;
     private long outboxDueAt;
     private String lastSuperviseError;
     private volatile boolean stopped;
@@ -42,6 +43,7 @@ public final class Agent {
         this.pollBackoff = new Backoff(base, maxBackoff);
         this.workBackoff = new Backoff(base, maxBackoff);
         this.outboxBackoff = new Backoff(base, maxBackoff);
+        this.diskBackoff = new Backoff(base, maxBackoff);
     }
 
     /** Asks the loop to end after the current step (tests; the daemon simply runs until killed). */
@@ -58,50 +60,95 @@ public final class Agent {
         logAdoption();
         boolean retryLater = false;
         if (s.inFlight() != null) {
-            retryLater = machine.resume() == DeploymentMachine.End.RETRY_LATER;
+            try {
+                retryLater = machine.resume() == DeploymentMachine.End.RETRY_LATER;
+            } catch (IOException e) {
+                retryLater = true;
+                sleep(cannotWrite(e));
+            }
             if (!retryLater) {
                 deliverEvents(true);
             }
         }
         while (!stopped) {
-            if (!retryLater) {
-                deliverEvents(false);
-            }
-            AgentApi.Poll poll = null;
             try {
-                poll = client.poll();
-                pollBackoff.reset();
+                retryLater = iteration(retryLater);
+                diskBackoff.reset();
             } catch (IOException e) {
-                // logged once by the client (unreachable / error); the robot's own work goes on
-                AgentMetrics.current().pollError();
-            } catch (RuntimeException e) {
-                AgentMetrics.current().pollError();
-                Log.warn().kv("step", "poll").kv("outcome", "unreadable").msg("the control plane's answer could not be "
-                        + "read: " + e.getMessage()).emit();
+                retryLater = ctx.state().inFlight() != null; // resume from the last phase that reached the disk
+                sleep(cannotWrite(e));
             }
-            Duration sleep;
-            SdNotify.current().kick();
-            if (ctx.state().inFlight() != null) {
-                AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
-                retryLater = machine.proceed(refreshed) == DeploymentMachine.End.RETRY_LATER;
-                sleep = retryLater ? workBackoff.next() : Duration.ZERO;
-            } else if (poll != null && nextNew(poll) != null) {
-                retryLater = machine.begin(nextNew(poll)) == DeploymentMachine.End.RETRY_LATER;
-                sleep = retryLater ? workBackoff.next() : Duration.ZERO;
-            } else {
-                retryLater = false;
-                SdNotify.current().status(ctx.state().current() == null ? "idle, no release installed"
-                        : "idle, running release " + ctx.state().current().semver());
-                superviseApp();
-                sleep = poll == null ? pollBackoff.next() : interval(poll);
-            }
-            if (!retryLater && sleep.isZero()) {
-                workBackoff.reset();
-                deliverEvents(true);
-                continue; // a deployment just finished: look for the next one at once
-            }
-            sleep(sleep);
         }
+    }
+
+    /**
+     * state.json or an outbox file could not be written (a full disk, most likely). Not a reason to exit: systemd
+     * would only restart the agent into the same full disk. What was persisted last still holds; the app keeps
+     * running (nothing here stops it), and the loop tries again with backoff. Loud on every attempt.
+     */
+    private Duration cannotWrite(IOException e) {
+        Duration wait = diskBackoff.next();
+        long free = -1;
+        try {
+            free = java.nio.file.Files.getFileStore(ctx.stateDir()).getUsableSpace();
+        } catch (IOException | RuntimeException ignored) {
+            // the free-space figure is only for the log line
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean full = why.contains("No space left") || why.contains("Disk quota");
+        Log.error().kv("step", "persist").kv("outcome", full ? "disk-full" : "write-failed")
+                .kv("in_flight", ctx.state().inFlight() == null ? null
+                        : ctx.state().inFlight().id() + "@" + ctx.state().inFlight().phase())
+                .kv("free_bytes", free < 0 ? null : free).kv("retry_in", wait)
+                .msg("cannot write the agent's state (state.json or an outbox event) in " + ctx.stateDir() + ": "
+                        + why + "; the running app is left alone, nothing is lost, retrying in " + wait.toMillis()
+                        + " ms. Free space on that file system.")
+                .emit();
+        SdNotify.current().status((full ? "disk full" : "cannot write state") + " in " + ctx.stateDir()
+                + "; retrying");
+        return wait;
+    }
+
+    /** One turn of the loop; answers whether the in-flight deployment asked to be retried later. */
+    private boolean iteration(boolean retryLater) throws IOException {
+        if (!retryLater) {
+            deliverEvents(false);
+        }
+        AgentApi.Poll poll = null;
+        try {
+            poll = client.poll();
+            pollBackoff.reset();
+        } catch (IOException e) {
+            // logged once by the client (unreachable / error); the robot's own work goes on
+            AgentMetrics.current().pollError();
+        } catch (RuntimeException e) {
+            AgentMetrics.current().pollError();
+            Log.warn().kv("step", "poll").kv("outcome", "unreadable").msg("the control plane's answer could not be "
+                    + "read: " + e.getMessage()).emit();
+        }
+        Duration sleep;
+        SdNotify.current().kick();
+        if (ctx.state().inFlight() != null) {
+            AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
+            retryLater = machine.proceed(refreshed) == DeploymentMachine.End.RETRY_LATER;
+            sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+        } else if (poll != null && nextNew(poll) != null) {
+            retryLater = machine.begin(nextNew(poll)) == DeploymentMachine.End.RETRY_LATER;
+            sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+        } else {
+            retryLater = false;
+            SdNotify.current().status(ctx.state().current() == null ? "idle, no release installed"
+                    : "idle, running release " + ctx.state().current().semver());
+            superviseApp();
+            sleep = poll == null ? pollBackoff.next() : interval(poll);
+        }
+        if (!retryLater && sleep.isZero()) {
+            workBackoff.reset();
+            deliverEvents(true);
+            return false; // a deployment just finished: look for the next one at once
+        }
+        sleep(sleep);
+        return retryLater;
     }
 
     private AgentApi.Deployment nextNew(AgentApi.Poll poll) {
@@ -167,7 +214,13 @@ public final class Agent {
         }
         try {
             AppRecord started = ctx.launcher().start(cur);
-            ctx.save(ctx.state().withApp(started));
+            try {
+                ctx.save(ctx.state().withApp(started));
+            } catch (IOException e) {
+                // the app runs: remember it in memory so it is not started twice; the next save writes it down
+                ctx.keepUnsaved(ctx.state().withApp(started));
+                throw e;
+            }
             lastSuperviseError = null;
             Log.notice().kv("release", cur.semver()).kv("step", "supervise").kv("outcome", "started")
                     .kv("pid", started.pid()).emit();

@@ -33,10 +33,24 @@ public final class OperatorApi {
     public record RobotCredentials(String id, String name, String token) {
     }
 
-    /** {@code GET /api/robots/{id}}: what a fleet operator wants to know about one robot. */
+    /**
+     * {@code GET /api/robots/{id}}: what a fleet operator wants to know about one robot. The last three are what
+     * the robot's agent sent with its latest poll that had them (null: never reported): {@code clockSkewMs} from
+     * the {@code Roboflare-Clock-Skew-Ms} header (control plane clock minus robot clock: positive when the
+     * robot is behind), {@code agentMetrics} the
+     * {@code Roboflare-Agent-Metrics} summary line, and when.
+     */
     public record Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
                         String currentReleaseId, String currentReleaseSemver,
-                        String lastDeploymentId, DeploymentStatus lastDeploymentStatus) {
+                        String lastDeploymentId, DeploymentStatus lastDeploymentStatus,
+                        Long clockSkewMs, String agentMetrics, Instant agentReportedAt) {
+        /** Without what the agent reported. */
+        public Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
+                     String currentReleaseId, String currentReleaseSemver,
+                     String lastDeploymentId, DeploymentStatus lastDeploymentStatus) {
+            this(id, name, createdAt, lastSeenAt, currentReleaseId, currentReleaseSemver, lastDeploymentId,
+                    lastDeploymentStatus, null, null, null);
+        }
     }
 
     /** {@code POST /api/fleets} body. */
@@ -69,8 +83,14 @@ public final class OperatorApi {
     public record Child(String id, String robotId, DeploymentStatus status) {
     }
 
-    /** One row of {@code GET /api/deployments/{id}/events}, oldest first. */
-    public record Event(String eventId, DeploymentStatus status, String detail, Instant createdAt) {
+    /**
+     * One row of {@code GET /api/deployments/{id}/events}, oldest first. {@code robotSeq} is the robot's own
+     * sequence number of an event it reported (null for control-plane events and older agents).
+     */
+    public record Event(String eventId, DeploymentStatus status, String detail, Instant createdAt, Long robotSeq) {
+        public Event(String eventId, DeploymentStatus status, String detail, Instant createdAt) {
+            this(eventId, status, detail, createdAt, null);
+        }
     }
 
     /** RFC 9457 problem details, served as {@code application/problem+json} for every 4xx and 5xx. */

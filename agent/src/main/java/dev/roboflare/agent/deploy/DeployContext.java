@@ -56,6 +56,19 @@ public final class DeployContext {
         state = next;
     }
 
+    /**
+     * Adopts a state that could not be written (the disk is full) because it records something already true on
+     * the robot, such as a started app. Any later successful {@link #save} writes it down with the rest.
+     */
+    public void keepUnsaved(AgentState next) {
+        state = next;
+    }
+
+    /** The state directory (where state.json lives). */
+    public java.nio.file.Path stateDir() {
+        return store.file().toAbsolutePath().getParent();
+    }
+
     public AppLauncher launcher() {
         return launcher;
     }

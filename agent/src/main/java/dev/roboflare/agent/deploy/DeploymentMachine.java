@@ -130,6 +130,9 @@ public final class DeploymentMachine {
                     r = STEPS.get(phase).run(ctx, f);
                     AgentMetrics.current().phase(phase.word(), System.nanoTime() - started);
                 } catch (IOException | RuntimeException e) {
+                    if (phase == REPORT && e instanceof IOException full) {
+                        throw full; // report only writes the outbox and state.json: a full disk, not a bug (Agent)
+                    }
                     // A local I/O error or a bug: log it, count it for the loop guard, let the main loop retry.
                     Log.bug("phase " + phase.word() + " of deployment " + f.id() + " threw", e);
                     ctx.save(ctx.state().withInFlight(f.countEntry()));

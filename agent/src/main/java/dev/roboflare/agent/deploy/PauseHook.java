@@ -6,9 +6,9 @@ import dev.roboflare.agent.log.Log;
  * TEST ONLY. {@code ROBOFLARE_AGENT_PAUSE_AT=<phase word>} makes the agent stop right after it persisted that
  * phase (for {@code download}: after the first ~64 KiB chunk reached the part file), log
  * {@code <5>test hook: paused at <phase>} and sleep forever, so a crash test can SIGKILL it at a known point.
- * Never set it on a robot.
+ * Never set it on a robot. Not final so an in-process test can act at a phase instead of sleeping.
  */
-public final class PauseHook {
+public class PauseHook {
     public static final String ENV = "ROBOFLARE_AGENT_PAUSE_AT";
     private final String pauseAt;
 

@@ -42,11 +42,13 @@ public final class Outbox {
             return;
         }
         long seq = Math.max(lastSeq(), all.stream().mapToLong(OutboxEntry::seq).max().orElse(0)) + 1;
-        AtomicFiles.write(dir.resolve(SEQ_FILE), Long.toString(seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         OutboxEntry entry = new OutboxEntry(seq, deploymentId,
                 new AgentApi.Event(event.eventId(), event.status(), event.detail(), seq));
+        // the event first: if the disk is full it is not written and its number is not used up (no false gap);
+        // a pending entry also counts for the next number, so a crash between the two writes reuses nothing
         AtomicFiles.write(dir.resolve(String.format("%010d-%s.json", seq, event.eventId())),
                 JSON.writeValueAsBytes(entry));
+        AtomicFiles.write(dir.resolve(SEQ_FILE), Long.toString(seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** Pending events, oldest first. An unreadable file is moved aside (and logged), never retried forever. */

@@ -25,6 +25,9 @@ public final class AtomicFiles {
                 ch.write(buf);
             }
             ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // a full disk: give back what the half-written temp file took; target untouched
+            throw e;
         }
         moveAtomically(tmp, target);
         fsyncDirectory(dir);

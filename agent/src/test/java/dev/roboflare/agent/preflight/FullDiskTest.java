@@ -84,6 +84,10 @@ class FullDiskTest {
     }
 
     void startAgent(LongSupplier freeBytes) throws IOException {
+        startAgent(freeBytes, new PauseHook(null));
+    }
+
+    void startAgent(LongSupplier freeBytes, PauseHook hook) throws IOException {
         StateStore store = new StateStore(state);
         ControlPlaneClient client = new ControlPlaneClient(cp.url(), TOKEN);
         DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state),
@@ -92,7 +96,7 @@ class FullDiskTest {
                 new SelfUpdateGuard(null), Duration.ofMillis(800));
         ctx.usePreflight(freeBytes == null ? new DiskPreflight(state, 1024 * 1024)
                 : new DiskPreflight(state, 0, freeBytes));
-        agent = new Agent(client, ctx, new DeploymentMachine(ctx, new PauseHook(null), 4), Duration.ofMillis(100),
+        agent = new Agent(client, ctx, new DeploymentMachine(ctx, hook, 4), Duration.ofMillis(100),
                 Duration.ofMillis(500));
         loop = new Thread(() -> {
             try {
@@ -193,5 +197,102 @@ class FullDiskTest {
         assertThat(ev.detail()).startsWith("could not extract the tarball").contains("No space left on device");
         assertThat(state.resolve("releases/rel-2-0-0")).doesNotExist();
         assertOldAppUntouched(before);
+    }
+
+    /** Fills the state directory's file system to the last byte; delete the returned file to give the space back. */
+    Path fillTheDisk() throws IOException {
+        Path filler = state.resolve("filler.bin");
+        byte[] chunk = new byte[64 * 1024];
+        try (var out = Files.newOutputStream(filler)) {
+            for (int size = chunk.length; size > 0; size /= 2) {
+                try {
+                    while (true) {
+                        out.write(chunk, 0, size);
+                        out.flush();
+                    }
+                } catch (IOException full) {
+                    // this size does not fit any more: try a smaller one
+                }
+            }
+        } catch (IOException closing) {
+            // close may fail to flush the last bytes on a full disk; the disk is full either way
+        }
+        return filler;
+    }
+
+    void awaitLog(String fragment) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!log.text().contains(fragment)) {
+            assertThat(System.nanoTime()).as("no log line with " + fragment + " within 30 s").isLessThan(end);
+            Thread.sleep(50);
+        }
+    }
+
+    void assertStillRunning(AppRecord app) {
+        assertThat(loop.isAlive()).as("the agent loop keeps running").isTrue();
+        assertThat(ProcStat.alive(app.pid(), app.startTime())).as("the app keeps running").isTrue();
+    }
+
+    @Test
+    void aFullDiskWhenStateJsonMustBeWrittenIsLoggedAndRetriedWhileTheAppKeepsRunning() throws Exception {
+        startAgent(() -> Long.MAX_VALUE);
+        assertThat(finalEvent(deployApp("1.0.0")).status()).isEqualTo(DeploymentStatus.APPLIED);
+        AppRecord before = new StateStore(state).load().app();
+        String stateJson = Files.readString(state.resolve("state.json"));
+
+        Path filler = fillTheDisk();
+        String id = deployApp("1.1.0");
+        awaitLog("step=persist outcome=disk-full");
+        awaitLog("retry_in=");
+        Thread.sleep(1500); // a few retries with backoff
+        assertStillRunning(before);
+        assertThat(log.text()).contains("No space left on device").contains("the running app is left alone")
+                .doesNotContain("step=bug");
+        assertThat(Files.readString(state.resolve("state.json"))).as("the last good state.json is untouched")
+                .isEqualTo(stateJson);
+        assertThat(cp.eventsFor(id)).isEmpty();
+
+        Files.delete(filler);
+        assertThat(finalEvent(id).status()).isEqualTo(DeploymentStatus.APPLIED);
+        assertThat(new StateStore(state).load().current().semver()).isEqualTo("1.1.0");
+        assertThat(loop.isAlive()).isTrue();
+    }
+
+    @Test
+    void aFullDiskWhenTheOutcomeGoesToTheOutboxIsRetriedAndReportedOnceWithoutASequenceGap() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Path> filler = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        startAgent(() -> Long.MAX_VALUE, new PauseHook(null) {
+            @Override
+            public void pauseIfAt(dev.roboflare.agent.deploy.Phase phase) {
+                if (phase == dev.roboflare.agent.deploy.Phase.REPORT && armed.getAndSet(false)) {
+                    try {
+                        filler.set(fillTheDisk()); // report was persisted; the outbox write comes next
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        });
+        assertThat(finalEvent(deployApp("1.0.0")).status()).isEqualTo(DeploymentStatus.APPLIED);
+        armed.set(true);
+        String id = deployApp("1.1.0");
+        awaitLog("step=persist outcome=disk-full");
+        Thread.sleep(1500);
+        AppRecord app = new StateStore(state).load().app();
+        assertThat(app.releaseId()).isEqualTo("rel-1-1-0");
+        assertStillRunning(app);
+        assertThat(new StateStore(state).load().inFlight().phase()).isEqualTo("report");
+        assertThat(cp.eventsFor(id)).isEmpty();
+        try (Stream<Path> tmpFiles = Files.list(state.resolve("outbox"))) {
+            assertThat(tmpFiles.map(p -> p.getFileName().toString())).as("no temp file holds on to the space")
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+
+        Files.delete(filler.get());
+        assertThat(finalEvent(id).status()).isEqualTo(DeploymentStatus.APPLIED);
+        assertThat(Files.readString(state.resolve("outbox/last-seq")).strip()).as("no sequence number used up")
+                .isEqualTo("2");
+        assertThat(loop.isAlive()).isTrue();
     }
 }

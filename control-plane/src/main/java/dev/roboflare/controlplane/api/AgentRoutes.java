@@ -2,22 +2,28 @@ package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.deploy.DispatchedWork;
 import dev.roboflare.controlplane.deploy.RobotReports;
+import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.protocol.AgentApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 /** The robot-facing API: poll for dispatched work, report outcomes. A robot only ever sees its own deployments. */
 final class AgentRoutes {
+    /** Sent by the agent with each poll (agent/.../client/ClockSkew and metrics/AgentMetrics). */
+    static final String CLOCK_SKEW_HEADER = "Roboflare-Clock-Skew-Ms";
+    static final String METRICS_HEADER = "Roboflare-Agent-Metrics";
     private static final String EVENT_EXAMPLE = "{\"event_id\": \"<uuid>\", \"status\": \"applied\", \"detail\": \"...\"}";
 
     private final DispatchedWork work;
     private final RobotReports reports;
     private final DownloadLinks links;
+    private final RobotRegistry robots;
 
-    AgentRoutes(DispatchedWork work, RobotReports reports, DownloadLinks links) {
+    AgentRoutes(DispatchedWork work, RobotReports reports, DownloadLinks links, RobotRegistry robots) {
         this.work = work;
         this.reports = reports;
         this.links = links;
+        this.robots = robots;
     }
 
     void register(Javalin app, RobotAuth robot) {
@@ -26,6 +32,7 @@ final class AgentRoutes {
     }
 
     private void poll(Context ctx, String robotId) {
+        robots.recordAgentReport(robotId, ctx.header(CLOCK_SKEW_HEADER), ctx.header(METRICS_HEADER));
         ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact)), null));
     }
 

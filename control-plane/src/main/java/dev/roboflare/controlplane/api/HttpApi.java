@@ -44,7 +44,7 @@ public final class HttpApi {
                 s.idempotency(), s.operatorToken().scope(), s.deployments())
                 .register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
-        new AgentRoutes(s.dispatchedWork(), s.reports(), links).register(app, robot);
+        new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots()).register(app, robot);
         new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui
         return app;
     }

@@ -39,6 +39,7 @@ public final class RobotReports {
 
     public Outcome report(String robotId, String deploymentId, AgentApi.Event report) {
         validate(report);
+        String[] sequenceNote = new String[1];
         Outcome outcome = db.inTransaction(c -> {
             deployments.lock(c, db.dialect(), java.util.List.of(deploymentId), false); // no concurrent cancel/supersede
             DeploymentRow d = deployments.find(c, deploymentId)
@@ -55,14 +56,21 @@ public final class RobotReports {
                         + "the operator creates a new deployment" : " and not dispatched yet; report once it "
                         + "appears in GET /api/agent/deployments"));
             }
+            if (report.seq() != null) {
+                String odd = RobotEventSequence.judge(events.maxRobotSeq(c, robotId), report.seq());
+                sequenceNote[0] = odd; // logged after the commit
+            }
             Event e = events.append(c, deploymentId, report.eventId(), report.status(), report.detail(),
-                    EventRows.Source.ROBOT, clock.instant());
+                    EventRows.Source.ROBOT, clock.instant(), report.seq());
             if (d.parentId() != null) { // a fleet child: auto-halt and waves (RolloutGate)
                 gate.afterOutcome(c, d.parentId(), clock.instant()).ifPresent(what ->
                         log.info("fleet deployment {} after robot {}'s outcome: {}", d.parentId(), robotId, what));
             }
             return new Outcome(e, true);
         });
+        if (outcome.created() && sequenceNote[0] != null) {
+            log.warn("robot {} deployment {} event {}: {}", robotId, deploymentId, report.eventId(), sequenceNote[0]);
+        }
         if (outcome.created()) {
             log.info("deployment {} event {} received from robot {}: {}", deploymentId, report.eventId(), robotId,
                     report.status().wire());
@@ -87,6 +95,10 @@ public final class RobotReports {
         if (!report.status().isFinal()) {
             throw RequestRejected.unprocessable("a robot may only report applied, failed or rolled_back, not "
                     + report.status().wire() + "; queued and dispatched are written by the control plane");
+        }
+        if (report.seq() != null && report.seq() < 1) {
+            throw RequestRejected.badRequest("seq is " + report.seq() + "; the robot's event sequence numbers start "
+                    + "at 1 (leave it out if the agent does not number its events)");
         }
         if (report.detail() != null && report.detail().length() > MAX_DETAIL) {
             throw RequestRejected.badRequest("detail is " + report.detail().length() + " characters; keep it under "

@@ -80,6 +80,43 @@ public final class RobotRegistry {
         return robotId;
     }
 
+    /** Longest metrics summary kept; the agent's line is about 100 characters. */
+    static final int MAX_METRICS = 500;
+
+    /**
+     * Keeps what the robot's agent sent with a poll: the {@code Roboflare-Clock-Skew-Ms} and
+     * {@code Roboflare-Agent-Metrics} header values (null: header absent). A skew that is not a whole number is
+     * ignored with a log line; the summary is cut to {@value #MAX_METRICS} characters, control characters dropped.
+     * Reporting never fails a poll.
+     */
+    public void recordAgentReport(String robotId, String clockSkewHeader, String metricsHeader) {
+        Long skew = null;
+        if (clockSkewHeader != null && !clockSkewHeader.isBlank()) {
+            try {
+                skew = Long.parseLong(clockSkewHeader.strip());
+            } catch (NumberFormatException e) {
+                log.warn("robot {} sent an unreadable Roboflare-Clock-Skew-Ms header ({} characters); ignored",
+                        robotId, clockSkewHeader.length());
+            }
+        }
+        String metrics = null;
+        if (metricsHeader != null && !metricsHeader.isBlank()) {
+            metrics = metricsHeader.replaceAll("\\p{Cntrl}", "").strip();
+            if (metrics.length() > MAX_METRICS) {
+                metrics = metrics.substring(0, MAX_METRICS);
+            }
+        }
+        if (skew == null && metrics == null) {
+            return;
+        }
+        Long clockSkewMs = skew;
+        String summary = metrics;
+        db.inTransaction(c -> {
+            robots.markAgentReport(c, robotId, clockSkewMs, summary, clock.instant());
+            return null;
+        });
+    }
+
     /** Current release = the release of the robot's newest deployment whose status is applied. */
     private Robot view(Connection c, RobotRow row) throws SQLException {
         Optional<DeploymentRow> last = deployments.newestForRobot(c, row.id());
@@ -90,6 +127,7 @@ public final class RobotRegistry {
         }
         return new Robot(row.id(), row.name(), row.createdAt(), row.lastSeenAt(),
                 current.map(Release::id).orElse(null), current.map(Release::semver).orElse(null),
-                last.map(DeploymentRow::id).orElse(null), last.map(DeploymentRow::status).orElse(null));
+                last.map(DeploymentRow::id).orElse(null), last.map(DeploymentRow::status).orElse(null),
+                row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt());
     }
 }

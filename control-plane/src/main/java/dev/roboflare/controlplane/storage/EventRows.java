@@ -22,6 +22,12 @@ public final class EventRows {
      */
     public Event append(Connection c, String deploymentId, String eventId, DeploymentStatus status, String detail,
                         Source source, Instant now) throws SQLException {
+        return append(c, deploymentId, eventId, status, detail, source, now, null);
+    }
+
+    /** {@code robotSeq}: the robot's own sequence number of the event (null: none). */
+    public Event append(Connection c, String deploymentId, String eventId, DeploymentStatus status, String detail,
+                        Source source, Instant now, Long robotSeq) throws SQLException {
         long seq;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM deployment_events WHERE deployment_id = ?")) {
@@ -32,8 +38,8 @@ public final class EventRows {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, created_at, "
+                        + "robot_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, deploymentId);
             ps.setLong(2, seq);
             ps.setString(3, eventId);
@@ -41,9 +47,27 @@ public final class EventRows {
             ps.setString(5, detail);
             ps.setString(6, source.name().toLowerCase(java.util.Locale.ROOT));
             ps.setLong(7, Times.toMicros(now));
+            if (robotSeq == null) {
+                ps.setNull(8, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(8, robotSeq);
+            }
             ps.executeUpdate();
         }
-        return new Event(eventId, status, detail, now);
+        return new Event(eventId, status, detail, now, robotSeq);
+    }
+
+    /** The highest robot sequence number stored for any event of this robot's deployments (null: none yet). */
+    public Long maxRobotSeq(Connection c, String robotId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(e.robot_seq) FROM deployment_events e "
+                + "JOIN deployments d ON d.id = e.deployment_id WHERE d.robot_id = ?")) {
+            ps.setString(1, robotId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long max = rs.getLong(1);
+                return rs.wasNull() ? null : max;
+            }
+        }
     }
 
     /** An event whose seq the caller knows (new rows: 1, 2; locked rows: newest + 1). */
@@ -77,13 +101,13 @@ public final class EventRows {
     }
 
     public Optional<Event> find(Connection c, String deploymentId, String eventId) throws SQLException {
-        List<Event> events = query(c, "SELECT event_id, status, detail, created_at FROM deployment_events "
+        List<Event> events = query(c, "SELECT event_id, status, detail, created_at, robot_seq FROM deployment_events "
                 + "WHERE deployment_id = ? AND event_id = ?", deploymentId, eventId);
         return events.isEmpty() ? Optional.empty() : Optional.of(events.get(0));
     }
 
     public List<Event> listOldestFirst(Connection c, String deploymentId) throws SQLException {
-        return query(c, "SELECT event_id, status, detail, created_at FROM deployment_events "
+        return query(c, "SELECT event_id, status, detail, created_at, robot_seq FROM deployment_events "
                 + "WHERE deployment_id = ? ORDER BY seq", deploymentId);
     }
 
@@ -96,10 +120,15 @@ public final class EventRows {
                 List<Event> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(new Event(rs.getString("event_id"), DeploymentStatus.fromWire(rs.getString("status")),
-                            rs.getString("detail"), Rows.instant(rs, "created_at")));
+                            rs.getString("detail"), Rows.instant(rs, "created_at"), robotSeq(rs)));
                 }
                 return out;
             }
         }
+    }
+
+    private static Long robotSeq(ResultSet rs) throws SQLException {
+        long v = rs.getLong("robot_seq");
+        return rs.wasNull() ? null : v;
     }
 }

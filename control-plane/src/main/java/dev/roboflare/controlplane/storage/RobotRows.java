@@ -11,8 +11,16 @@ import java.util.Optional;
 
 /** The robots and robot_tokens tables. */
 public final class RobotRows {
-    public record RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt) {
+    /** The last three: what the agent reported with its latest poll that had them (null: never). */
+    public record RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt, Long clockSkewMs,
+                           String agentMetrics, Instant agentReportedAt) {
+        public RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt) {
+            this(id, name, createdAt, lastSeenAt, null, null, null);
+        }
     }
+
+    private static final String COLUMNS =
+            "id, name, created_at, last_seen_at, clock_skew_ms, agent_metrics, agent_reported_at";
 
     public void insert(Connection c, RobotRow robot, String tokenSha256) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -33,7 +41,7 @@ public final class RobotRows {
 
     public Optional<RobotRow> find(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, name, created_at, last_seen_at FROM robots WHERE id = ?")) {
+                "SELECT " + COLUMNS + " FROM robots WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();
@@ -43,7 +51,7 @@ public final class RobotRows {
 
     public List<RobotRow> listOldestFirst(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, name, created_at, last_seen_at FROM robots ORDER BY created_at, id");
+                "SELECT " + COLUMNS + " FROM robots ORDER BY created_at, id");
              ResultSet rs = ps.executeQuery()) {
             List<RobotRow> out = new ArrayList<>();
             while (rs.next()) {
@@ -71,8 +79,31 @@ public final class RobotRows {
         }
     }
 
+    /**
+     * In place like last_seen_at: the clock skew and metrics summary of the robot's latest poll. A null argument
+     * keeps what was stored (a poll that did not carry that header).
+     */
+    public void markAgentReport(Connection c, String robotId, Long clockSkewMs, String agentMetrics, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE robots SET clock_skew_ms = COALESCE(?, clock_skew_ms), "
+                + "agent_metrics = COALESCE(?, agent_metrics), agent_reported_at = ? WHERE id = ?")) {
+            if (clockSkewMs == null) {
+                ps.setNull(1, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(1, clockSkewMs);
+            }
+            ps.setString(2, agentMetrics);
+            ps.setLong(3, Times.toMicros(now));
+            ps.setString(4, robotId);
+            ps.executeUpdate();
+        }
+    }
+
     private static RobotRow map(ResultSet rs) throws SQLException {
+        long skew = rs.getLong("clock_skew_ms");
+        Long clockSkewMs = rs.wasNull() ? null : skew;
         return new RobotRow(rs.getString("id"), rs.getString("name"), Rows.instant(rs, "created_at"),
-                Rows.nullableInstant(rs, "last_seen_at"));
+                Rows.nullableInstant(rs, "last_seen_at"), clockSkewMs, rs.getString("agent_metrics"),
+                Rows.nullableInstant(rs, "agent_reported_at"));
     }
 }

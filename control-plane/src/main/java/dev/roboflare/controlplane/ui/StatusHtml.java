@@ -13,6 +13,8 @@ import java.util.Map;
 final class StatusHtml {
     /** A robot whose agent has not polled for this long (or never) is highlighted. */
     static final Duration STALE_AFTER = Duration.ofMinutes(10);
+    /** A robot clock this far off the control plane's is highlighted (TLS and signed URLs start failing). */
+    static final Duration SKEW_WARN = Duration.ofMinutes(1);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -161,6 +163,7 @@ final class StatusHtml {
             if (seen != null) {
                 h.append("<div class=\"muted small\">").append(TIME.format(seen)).append("</div>");
             }
+            agentReport(h, r.robot());
             h.append("</td><td>").append(r.robot().currentReleaseSemver() == null ? "<span class=\"muted\">nothing yet</span>"
                     : "<b>" + esc(r.robot().currentReleaseSemver()) + "</b>").append("</td><td><ul class=\"history\">");
             if (r.history().isEmpty()) {
@@ -180,6 +183,20 @@ final class StatusHtml {
             h.append("</ul></td></tr>");
         }
         h.append("</table>");
+    }
+
+    /** The clock skew and metrics summary of the robot's latest poll, when its agent sent them. */
+    private static void agentReport(StringBuilder h, OperatorApi.Robot r) {
+        Long skew = r.clockSkewMs();
+        if (skew != null) {
+            boolean off = Math.abs(skew) >= SKEW_WARN.toMillis();
+            String amount = String.format(java.util.Locale.ROOT, "%.1f s", Math.abs(skew) / 1000.0);
+            h.append("<div class=\"small skew").append(off ? " stale-tag" : " muted").append("\">clock ")
+                    .append(skew == 0 ? "in sync" : amount + (skew > 0 ? " behind" : " ahead")).append("</div>");
+        }
+        if (r.agentMetrics() != null) {
+            h.append("<div class=\"muted small metrics\">").append(esc(r.agentMetrics())).append("</div>");
+        }
     }
 
     private static void bar(StringBuilder h, StatusSnapshot.DeploymentView d) {
