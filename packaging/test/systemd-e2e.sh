@@ -134,6 +134,9 @@ status_text=$(prop StatusText)
 main=$(prop MainPID)
 [[ $(inside awk '$5 == "/usr" { print $6 }' "/proc/$main/mountinfo") == ro,* ]] || fail "ProtectSystem=full is not in force"
 inside grep -Eq '^NoNewPrivs:[[:space:]]+1' "/proc/$main/status" || fail "NoNewPrivileges=yes is not in force"
+if inside journalctl -u roboflare-agent --no-pager | grep -Ei 'ignoring namespace|containerized'; then
+  fail "systemd ignored part of the unit's sandboxing (see above)"
+fi
 echo "    active/running, Status: $status_text, watchdog $(prop WatchdogUSec), /usr read-only for the agent"
 
 make_release() { # VERSION -> release id; the app writes its pid to /tmp/app-VERSION.pid and sleeps
