@@ -14,7 +14,7 @@ final class RobotTokenCommands {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Issue an additional token for a robot (shown once). The old one keeps working: put the new "
-                    + "one on the robot, restart its agent, then 'robot revoke ROBOT --token OLD_ID'.")
+                    + "one on the robot, restart its agent, then 'robot revoke ROBOT --token-id OLD_ID'.")
     static final class Rotate extends OperatorCommand {
         @Parameters(paramLabel = "ROBOT", description = "robot id or name")
         String robot;
@@ -35,7 +35,7 @@ final class RobotTokenCommands {
         @Parameters(paramLabel = "ROBOT", description = "robot id or name")
         String robot;
 
-        @Option(names = "--token", paramLabel = "TOKEN_ID", description = "only this token (id from the revoke output "
+        @Option(names = "--token-id", paramLabel = "TOKEN_ID", description = "only this token (id from the revoke output "
                 + "or GET /api/robots/{id}/tokens)")
         String tokenId;
 

@@ -42,7 +42,7 @@ final class OperatorAuth {
             Optional<OperatorTokens.Grant> grant = extraTokens == null ? Optional.empty()
                     : extraTokens.authenticate(token);
             if (grant.isEmpty()) {
-                throw new RequestRejected(401, "the bearer token is not an operator token; copy it from the file "
+                throw new RequestRejected(401, "the bearer token is not the operator token (nor one from POST /api/operator-tokens); copy it from the file "
                         + "operator-token in the control plane's data dir (robot tokens only work on /api/agent)");
             }
             if (grant.get().readOnly() && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
