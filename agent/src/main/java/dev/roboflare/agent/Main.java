@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
@@ -91,6 +93,23 @@ public final class Main implements Callable<Integer> {
             + "(ROBOT_ID=); the control plane knows the robot by its token.")
     String robotId;
 
+    @Option(names = "--trusted-key", paramLabel = "FILE", split = ",", description = "Release public key (PEM, "
+            + "from 'roboflare release keygen'); repeat or comma-separate for several. With one, only releases whose "
+            + "statement one of them signed are applied (unexpired, matching hash, size, kind, manifest).")
+    List<Path> trustedKeys = new ArrayList<>();
+
+    @Option(names = "--version-floor", paramLabel = "SEMVER", description = "Refuse releases below this version, "
+            + "except a rollback to a release this robot ran before.")
+    String versionFloor;
+
+    @Option(names = "--ca-bundle", paramLabel = "FILE", description = "Trust only these CA certificates (PEM) for "
+            + "the control plane's HTTPS; default: the system CAs.")
+    Path caBundle;
+
+    @Option(names = "--pin-sha256", paramLabel = "HEX", description = "Trust exactly the control plane certificate "
+            + "with this SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256).")
+    String pinSha256;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -150,7 +169,27 @@ public final class Main implements Callable<Integer> {
         }
         Path state = stateDir.toAbsolutePath().normalize();
         Files.createDirectories(state);
-        ControlPlaneClient client = new ControlPlaneClient(controlPlane, token);
+        dev.roboflare.agent.trust.ControlPlaneTls tls;
+        dev.roboflare.agent.trust.ReleaseTrust releaseTrust = null;
+        try {
+            tls = dev.roboflare.agent.trust.ControlPlaneTls.of(caBundle, pinSha256);
+            List<java.security.PublicKey> keys = dev.roboflare.agent.trust.ReleaseTrust.readKeys(trustedKeys);
+            if (!trustedKeys.isEmpty() && keys.isEmpty()) {
+                throw new IOException("--trusted-key files hold no PEM public key: " + trustedKeys);
+            }
+            if (!keys.isEmpty() || versionFloor != null) {
+                releaseTrust = new dev.roboflare.agent.trust.ReleaseTrust(keys, versionFloor,
+                        dev.roboflare.agent.trust.ReleaseTrust.AGENT_VERSION, java.time.Clock.systemUTC(),
+                        new dev.roboflare.agent.trust.RanReleases(state));
+                Log.info().kv("step", "config").kv("outcome", "trust")
+                        .kv("trusted_keys", String.join(",", releaseTrust.keyIds()))
+                        .kv("version_floor", versionFloor).emit();
+            }
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            Log.error().kv("step", "config").kv("outcome", "error").msg(e.getMessage()).emit();
+            return 2;
+        }
+        ControlPlaneClient client = new ControlPlaneClient(controlPlane, token, tls);
         PauseHook hook = PauseHook.fromEnvironment();
         AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
                 : new DetachedProcessLauncher(state);
@@ -167,6 +206,7 @@ public final class Main implements Callable<Integer> {
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
         ctx.usePreflight(new DiskPreflight(state, diskReserve));
+        ctx.useTrust(releaseTrust);
         AgentMetrics metrics = new AgentMetrics();
         Outbox outbox = ctx.outbox();
         metrics.outboxDepth(() -> {

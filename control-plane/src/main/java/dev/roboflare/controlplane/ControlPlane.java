@@ -20,6 +20,9 @@ import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.scheduler.DispatchScheduler;
 import dev.roboflare.controlplane.storage.Database;
 import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.controlplane.trust.OperatorTokens;
+import dev.roboflare.controlplane.trust.ReleaseSignatures;
+import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,14 +79,19 @@ public final class ControlPlane implements AutoCloseable {
                     new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),
                     new RobotRegistry(db, clock), new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
-                    idempotency, views, new DispatchedWork(db), new RobotReports(db, clock));
-            Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(), clock);
+                    idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
+                    new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock), new OperatorTokens(db, clock));
+            Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(), clock, c -> {
+                if (config.tls() != null) {
+                    config.tls().apply(c, config.bind(), config.port());
+                }
+            });
             app.start(config.bind(), config.port());
             DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), idempotency,
                     config.schedulerInterval());
             scheduler.start();
-            log.info("control plane listening on http://{}:{} (data dir {}, artifacts in {}, download URLs {})",
-                    config.bind(), app.port(), config.dataDir().toAbsolutePath().normalize(), store,
+            log.info("control plane listening on {}://{}:{} (data dir {}, artifacts in {}, download URLs {})",
+                    config.tls() == null ? "http" : "https", config.bind(), app.port(), config.dataDir().toAbsolutePath().normalize(), store,
                     store instanceof S3ArtifactStore ? "presigned by S3"
                             : config.publicUrl() == null ? "from each request's Host header"
                             : "under " + config.publicUrl());

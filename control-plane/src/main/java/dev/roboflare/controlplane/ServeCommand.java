@@ -76,12 +76,21 @@ final class ServeCommand implements Callable<Integer> {
                     + "or $ROBOFLARE_S3_SECRET_ACCESS_KEY)")
     Path s3SecretAccessKeyFile;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS only, with the key and certificate chain in this PKCS#12 file "
+                    + "(openssl pkcs12 -export -in fullchain.pem -inkey key.pem -out cp.p12); default: plain HTTP")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-keystore-password-file", paramLabel = "FILE",
+            description = "File whose first line is the key store password (or $ROBOFLARE_TLS_KEYSTORE_PASSWORD)")
+    Path tlsKeyStorePasswordFile;
+
     @Override
     public Integer call() throws Exception {
         String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
                 : java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
         ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
-                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config());
+                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig());
         ControlPlane controlPlane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -90,6 +99,20 @@ final class ServeCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private dev.roboflare.controlplane.trust.TlsConfig tlsConfig() throws java.io.IOException {
+        if (tlsKeyStore == null) {
+            return null;
+        }
+        String password = tlsKeyStorePasswordFile != null
+                ? java.nio.file.Files.readAllLines(tlsKeyStorePasswordFile).stream().findFirst().orElse("")
+                : System.getenv().getOrDefault("ROBOFLARE_TLS_KEYSTORE_PASSWORD", "");
+        try {
+            return new dev.roboflare.controlplane.trust.TlsConfig(tlsKeyStore, password);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
     }
 
     private S3StoreConfig s3Config() throws java.io.IOException {

@@ -18,7 +18,14 @@ public final class AgentApi {
     public record Poll(List<Deployment> deployments, Integer pollIntervalSeconds) {
     }
 
-    public record Deployment(String id, Release release, Artifact artifact) {
+    /**
+     * {@code signature} (nullable: unsigned, or a control plane that predates signing) is the release's newest
+     * {@link SignedStatement}; an agent with trusted keys refuses a deployment without a valid one.
+     */
+    public record Deployment(String id, Release release, Artifact artifact, SignedStatement signature) {
+        public Deployment(String id, Release release, Artifact artifact) {
+            this(id, release, artifact, null);
+        }
     }
 
     public record Release(String id, String semver, JsonNode manifestJson) {

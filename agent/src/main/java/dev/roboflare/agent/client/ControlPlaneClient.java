@@ -38,16 +38,31 @@ public final class ControlPlaneClient {
     private final ClockSkew clockSkew = new ClockSkew();
 
     public ControlPlaneClient(String controlPlane, String token) {
+        this(controlPlane, token, null);
+    }
+
+    /** {@code tls} (nullable: the system CAs) is how the control plane's HTTPS certificate is trusted. */
+    public ControlPlaneClient(String controlPlane, String token, dev.roboflare.agent.trust.ControlPlaneTls tls) {
         this.base = controlPlane.replaceAll("/+$", "");
-        OkHttpClient shared = new OkHttpClient.Builder()
+        OkHttpClient.Builder plain = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(30))
                 .writeTimeout(Duration.ofSeconds(30))
                 .retryOnConnectionFailure(true)
-                .addInterceptor(new ReachabilityLog(base))
-                .build();
-        this.downloads = shared;
-        this.api = shared.newBuilder().addInterceptor(new BearerAuth(token)).addInterceptor(clockSkew).build();
+                .addInterceptor(new ReachabilityLog(base));
+        OkHttpClient shared = plain.build();
+        OkHttpClient.Builder api = shared.newBuilder();
+        OkHttpClient.Builder downloads = shared.newBuilder();
+        if (tls != null) {
+            try {
+                tls.applyStrict(api);
+                tls.applyLenient(downloads);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+        this.downloads = downloads.build();
+        this.api = api.addInterceptor(new BearerAuth(token)).addInterceptor(clockSkew).build();
     }
 
     /** The robot's clock against the control plane's, as last measured (reported, never used for deadlines). */

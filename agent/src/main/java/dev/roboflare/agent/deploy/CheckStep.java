@@ -14,7 +14,7 @@ final class CheckStep implements Step {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     @Override
-    public StepResult run(DeployContext ctx, InFlight f) {
+    public StepResult run(DeployContext ctx, InFlight f) throws java.io.IOException {
         AgentApi.Deployment d = f.deployment();
         if (d.release() == null || d.artifact() == null || d.artifact().kind() == null) {
             return StepResult.failed(f, "the deployment has no release or artifact; the control plane sent an "
@@ -26,6 +26,16 @@ final class CheckStep implements Step {
         }
         if (refusal == null && (d.release().id() == null || !SAFE_ID.matcher(d.release().id()).matches())) {
             refusal = "release id '" + d.release().id() + "' cannot be used as a directory name";
+        }
+        if (refusal == null && ctx.trust() != null) {
+            java.util.Set<String> onRobot = new java.util.HashSet<>();
+            if (ctx.state().current() != null) {
+                onRobot.add(ctx.state().current().id());
+            }
+            if (ctx.state().previous() != null) {
+                onRobot.add(ctx.state().previous().id());
+            }
+            refusal = ctx.trust().refusal(d, onRobot);
         }
         if (refusal == null && !ArtifactDownloader.validSha256(d.artifact().sha256())) {
             refusal = "artifact sha256 '" + d.artifact().sha256() + "' is not 64 lowercase hex digits";

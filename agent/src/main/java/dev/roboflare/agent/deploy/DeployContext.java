@@ -23,6 +23,7 @@ public final class DeployContext {
     final Duration watchWindow;
     private AgentState state;
     private DiskPreflight preflight;
+    private dev.roboflare.agent.trust.ReleaseTrust trust;
 
     public DeployContext(StateStore store, AgentState state, Executor executor, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
@@ -40,6 +41,15 @@ public final class DeployContext {
     /** The free-space check before a download (null: none, as in tests that do not care). */
     public void usePreflight(DiskPreflight check) {
         this.preflight = check;
+    }
+
+    /** Signature, expiry and version-floor checks in the check step (null: none configured). */
+    public void useTrust(dev.roboflare.agent.trust.ReleaseTrust releaseTrust) {
+        this.trust = releaseTrust;
+    }
+
+    dev.roboflare.agent.trust.ReleaseTrust trust() {
+        return trust;
     }
 
     DiskPreflight preflight() {

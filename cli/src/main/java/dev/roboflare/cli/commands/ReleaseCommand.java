@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "release", description = "Publish and list immutable releases.",
-        subcommands = {ReleaseCommand.Create.class, ReleaseCommand.ListReleases.class})
+        subcommands = {ReleaseCommand.Create.class, ReleaseCommand.ListReleases.class, ReleaseSigning.Keygen.class,
+                ReleaseSigning.Sign.class})
 public final class ReleaseCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "robot", description = "Enroll and list robots.",
-        subcommands = {RobotCommand.Enroll.class, RobotCommand.ListRobots.class})
+        subcommands = {RobotCommand.Enroll.class, RobotCommand.ListRobots.class, RobotTokenCommands.Rotate.class,
+                RobotTokenCommands.Revoke.class})
 public final class RobotCommand {
 
     @Command(name = "enroll", mixinStandardHelpOptions = true,

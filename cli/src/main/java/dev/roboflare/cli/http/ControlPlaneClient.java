@@ -133,6 +133,23 @@ public final class ControlPlaneClient {
         return get(url("api", "deployments", deploymentId, "events"), new TypeReference<>() { });
     }
 
+    public dev.roboflare.protocol.SignedStatement addSignature(String releaseId,
+                                                               dev.roboflare.protocol.SignedStatement body) {
+        return created(post(url("api", "releases", releaseId, "signatures"), body, null),
+                dev.roboflare.protocol.SignedStatement.class).value();
+    }
+
+    public OperatorApi.RobotCredentials newRobotToken(String robotId) {
+        return created(post(url("api", "robots", robotId, "tokens"), java.util.Map.of(), null),
+                OperatorApi.RobotCredentials.class).value();
+    }
+
+    public List<dev.roboflare.protocol.TrustApi.RobotToken> revokeRobotTokens(String robotId, String tokenId) {
+        return exchange(post(url("api", "robots", robotId, "revoke"),
+                new dev.roboflare.protocol.TrustApi.RevokeRobotTokens(tokenId), null),
+                (status, replayed, body) -> JSON.readValue(body, new TypeReference<>() { }));
+    }
+
     public String baseUrl() {
         String s = base.toString();
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;

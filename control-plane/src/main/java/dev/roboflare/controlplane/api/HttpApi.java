@@ -13,6 +13,9 @@ import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.release.ReleasePublisher;
+import dev.roboflare.controlplane.trust.OperatorTokens;
+import dev.roboflare.controlplane.trust.ReleaseSignatures;
+import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import dev.roboflare.protocol.WireJson;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -28,21 +31,30 @@ public final class HttpApi {
                            ArtifactCatalog artifacts, ReleasePublisher releases, RobotRegistry robots,
                            FleetRegistry fleets, DeploymentCreator deploymentCreator,
                            DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,
-                           DispatchedWork dispatchedWork, RobotReports reports) {
+                           DispatchedWork dispatchedWork, RobotReports reports, ReleaseSignatures signatures,
+                           RobotTokenRotation robotTokens, OperatorTokens operatorTokens) {
     }
 
     public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Clock clock) {
+        return create(s, publicUrl, downloadUrlTtl, clock, config -> { });
+    }
+
+    /** {@code server} adjusts the Jetty server, e.g. an HTTPS connector ({@code TlsConfig}). */
+    public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Clock clock,
+                                 java.util.function.Consumer<io.javalin.config.JavalinConfig> server) {
         Javalin app = Javalin.create(config -> {
+            server.accept(config);
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(WireJson.lenient(), false));
         });
         Problems.register(app);
-        OperatorAuth operator = new OperatorAuth(s.operatorToken());
+        OperatorAuth operator = new OperatorAuth(s.operatorToken(), s.operatorTokens());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
         new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.canceller(),
                 s.idempotency(), s.operatorToken().scope(), s.deployments())
                 .register(app, operator);
+        new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots()).register(app, robot);
         new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui

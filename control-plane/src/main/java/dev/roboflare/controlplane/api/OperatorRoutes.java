@@ -82,7 +82,9 @@ final class OperatorRoutes {
         String key = DeploymentCreator.validKey(ctx.header("Idempotency-Key"));
         CreateDeployment request = JsonBodies.read(ctx, CreateDeployment.class, DEPLOYMENT_EXAMPLE);
         DeploymentCreator.validate(request);
-        IdempotentRequests.Response r = idempotency.run(idempotencyScope, key, DeploymentCreator.fingerprint(request),
+        String scope = ctx.attribute(OperatorAuth.SCOPE) != null ? ctx.attribute(OperatorAuth.SCOPE)
+                : idempotencyScope;
+        IdempotentRequests.Response r = idempotency.run(scope, key, DeploymentCreator.fingerprint(request),
                 c -> {
                     DeploymentView d = deploymentCreator.insert(c, key, request);
                     return new IdempotentRequests.Response(201, json(d), d.id());

@@ -4,6 +4,7 @@ import dev.roboflare.controlplane.storage.ArtifactRows;
 import dev.roboflare.controlplane.storage.DeploymentRows;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
 import dev.roboflare.controlplane.storage.ReleaseRows;
+import dev.roboflare.controlplane.storage.ReleaseSignatureRows;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.OperatorApi.Artifact;
@@ -19,6 +20,7 @@ public final class DispatchedWork {
     private final DeploymentRows deployments = new DeploymentRows();
     private final ReleaseRows releases = new ReleaseRows();
     private final ArtifactRows artifacts = new ArtifactRows();
+    private final ReleaseSignatureRows signatures = new ReleaseSignatureRows();
 
     public DispatchedWork(Transactor db) {
         this.db = db;
@@ -34,7 +36,8 @@ public final class DispatchedWork {
                         .orElseThrow(() -> new SQLException("artifact " + r.artifactId() + " missing"));
                 out.add(new AgentApi.Deployment(row.id(),
                         new AgentApi.Release(r.id(), r.semver(), r.manifestJson()),
-                        new AgentApi.Artifact(a.id(), a.kind(), a.name(), a.sha256(), a.size(), downloadUrl.apply(a))));
+                        new AgentApi.Artifact(a.id(), a.kind(), a.name(), a.sha256(), a.size(), downloadUrl.apply(a)),
+                        signatures.newest(c, r.id()).orElse(null)));
             }
             return out;
         });

@@ -61,8 +61,10 @@ public final class RobotRows {
         }
     }
 
+    /** The robot of a token that is not revoked (robot_token_revocations, V20). */
     public Optional<String> findIdByTokenSha256(Connection c, String tokenSha256) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT robot_id FROM robot_tokens WHERE token_sha256 = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT robot_id FROM robot_tokens t WHERE token_sha256 = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM robot_token_revocations r WHERE r.token_sha256 = t.token_sha256)")) {
             ps.setString(1, tokenSha256);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();

@@ -1,0 +1,74 @@
+package dev.roboflare.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.ReleaseKeys;
+import dev.roboflare.protocol.ReleaseStatement;
+import dev.roboflare.protocol.WireJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** release keygen / release sign against the shipped control plane, and robot rotate / revoke. */
+class CliTrustTest {
+    @TempDir
+    static Path work;
+    static ControlPlaneProcess cp;
+    static CliRun cli;
+
+    @BeforeAll
+    static void startControlPlane() throws Exception {
+        cp = ControlPlaneProcess.start(work);
+        cli = new CliRun(Map.of("ROBOFLARE_URL", cp.baseUrl(), "ROBOFLARE_TOKEN", cp.operatorToken()),
+                Files.createDirectories(work.resolve("home")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cp.close();
+    }
+
+    @Test
+    void aReleaseSignedOfflineReachesTheRobotWithAVerifiableStatement() throws Exception {
+        Path key = work.resolve("release-key");
+        assertThat(cli.run("release", "keygen", key.toString()).ok().out()).contains("release key ");
+        assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        Path tarball = work.resolve("signed.tar.gz");
+        Files.write(tarball, "pretend tarball".getBytes());
+        String artifact = cli.run("artifact", "push", tarball.toString(), "--kind", "app_tarball", "--name",
+                "signed-app", "--json").ok().json().path("id").asText();
+        String release = cli.run("release", "create", "--artifact", artifact, "--semver", "3.0.0", "--manifest",
+                "{\"entrypoint\": [\"bin/app\"]}", "--json").ok().json().path("id").asText();
+
+        Path other = work.resolve("other.tar.gz");
+        Files.write(other, "other bytes".getBytes());
+        assertThat(cli.run("release", "sign", release, "--key", key.toString(), "--artifact-file", other.toString())
+                .code()).isEqualTo(1); // the control plane holds other bytes than the ones in hand
+        assertThat(cli.run("release", "sign", release, "--key", key.toString(), "--artifact-file", tarball.toString(),
+                "--expires-in", "2d", "--min-agent-version", "0.1.0").ok().out()).contains("signed by key");
+
+        String robot = cli.run("robot", "enroll", "signed-robot", "--json").ok().json().path("token").asText();
+        cli.run("deploy", release, "--robot", "signed-robot").ok();
+        AgentApi.Deployment d = new RobotSide(cp.baseUrl(), robot).dispatched().get(0);
+        byte[] statement = Base64.getDecoder().decode(d.signature().statement());
+        assertThat(ReleaseKeys.verify(ReleaseKeys.readPublic(Files.readString(Path.of(key + ".pub"))), statement,
+                Base64.getDecoder().decode(d.signature().signature()))).isTrue();
+        ReleaseStatement s = WireJson.lenient().readValue(statement, ReleaseStatement.class);
+        assertThat(s.releaseId()).isEqualTo(release);
+        assertThat(s.artifactSize()).isEqualTo(Files.size(tarball));
+        assertThat(s.expiresAt()).isAfter(Instant.now().plusSeconds(86_400));
+        assertThat(s.minAgentVersion()).isEqualTo("0.1.0");
+
+        cli.run("robot", "rotate", "signed-robot").ok();
+        assertThat(cli.run("robot", "revoke", "signed-robot").ok().out()).contains("revoked").doesNotContain("active");
+    }
+}
