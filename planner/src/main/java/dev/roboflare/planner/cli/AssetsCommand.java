@@ -26,14 +26,8 @@ final class AssetsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
     @Mixin
     TagOptions tagOptions = new TagOptions();
-
-    @Option(names = "--non-interactive", description = "Never prompt (this command never does).")
-    boolean nonInteractive;
 
     @Option(names = "--base-url", paramLabel = "URL",
             description = "Channel host base URL. Default: https://ot3-development.builds.opentrons.com (Flex) or"

@@ -28,14 +28,8 @@ final class InvalidateCloudfrontCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
     @Mixin
     TagOptions tagOptions = new TagOptions();
-
-    @Option(names = "--non-interactive", description = "Never prompt (this command never does).")
-    boolean nonInteractive;
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = InvalidationAdvice.DEFAULT_PROFILE,
             description = "AWS profile for the lookup and the printed commands (default ${DEFAULT-VALUE}).")

@@ -7,8 +7,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** --path and --tag, shared by track-builds, invalidate-cloudfront and assets. */
+/**
+ * The options track-builds, invalidate-cloudfront and assets share: --path, --tag, --non-interactive (accepted
+ * for the seeds' command lines; these commands never prompt) and -h/--help.
+ */
 final class TagOptions {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    @Option(names = "--non-interactive", description = "Never prompt (this command never does).")
+    boolean nonInteractive;
+
     @Option(names = "--path", paramLabel = "flex|ot2", description = "Robot stack. Default: from the tag (ot3@ = Flex, internal@ = OT-2).")
     String path;
 

@@ -38,14 +38,8 @@ final class TrackBuildsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
     @Mixin
     TagOptions tagOptions = new TagOptions();
-
-    @Option(names = "--non-interactive", description = "Never prompt (this command never does).")
-    boolean nonInteractive;
 
     @Option(names = "--wait", description = "Poll until the app, kickoff and robot OS runs all exist, or --timeout passes.")
     boolean await;
