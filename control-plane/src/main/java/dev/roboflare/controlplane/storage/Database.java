@@ -54,6 +54,13 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("postgresql");
         hikari.setMaximumPoolSize(10);
         // READ COMMITTED (the default) plus row locks where a decision depends on a row another instance may change.
+        HikariDataSource pool = migratedPool(hikari);
+        log.info("database {} ready (PostgreSQL)", jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+        return new Database(pool, Dialect.POSTGRESQL);
+    }
+
+    /** A pool with the schema migrated; closed again when the migration fails, so nothing leaks. */
+    private static HikariDataSource migratedPool(HikariConfig hikari) {
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
             migrate(pool);
@@ -61,8 +68,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        log.info("database {} ready (PostgreSQL)", jdbcUrl.replaceAll("password=[^&]*", "password=***"));
-        return new Database(pool, Dialect.POSTGRESQL);
+        return pool;
     }
 
     public static Database openSqlite(Path file) {
@@ -82,13 +88,7 @@ public final class Database implements AutoCloseable {
         hikari.setDataSource(sqliteSource);
         hikari.setPoolName("sqlite");
         hikari.setMaximumPoolSize(4);
-        HikariDataSource pool = new HikariDataSource(hikari);
-        try {
-            migrate(pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        HikariDataSource pool = migratedPool(hikari);
         log.info("database {} ready (SQLite, WAL)", file.toAbsolutePath().normalize());
         return new Database(pool, Dialect.SQLITE);
     }

@@ -27,19 +27,25 @@ public final class DeploymentRows {
             + "FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
             + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) ";
 
+    private static final String INSERT_SQL = "INSERT INTO deployments (id, parent_id, release_id, target_kind, "
+            + "target_id, robot_id, idempotency_key, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static void bind(PreparedStatement ps, DeploymentRow d) throws SQLException {
+        ps.setString(1, d.id());
+        ps.setString(2, d.parentId());
+        ps.setString(3, d.releaseId());
+        ps.setString(4, d.targetKind().wire());
+        ps.setString(5, d.targetId());
+        ps.setString(6, d.robotId());
+        ps.setString(7, d.idempotencyKey());
+        Rows.setNullableMicros(ps, 8, d.scheduledAt());
+        ps.setLong(9, Times.toMicros(d.createdAt()));
+    }
+
     public void insert(Connection c, DeploymentRow d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO deployments (id, parent_id, release_id, target_kind, target_id, robot_id, "
-                        + "idempotency_key, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, d.id());
-            ps.setString(2, d.parentId());
-            ps.setString(3, d.releaseId());
-            ps.setString(4, d.targetKind().wire());
-            ps.setString(5, d.targetId());
-            ps.setString(6, d.robotId());
-            ps.setString(7, d.idempotencyKey());
-            Rows.setNullableMicros(ps, 8, d.scheduledAt());
-            ps.setLong(9, Times.toMicros(d.createdAt()));
+                INSERT_SQL)) {
+            bind(ps, d);
             ps.executeUpdate();
         }
     }
@@ -47,19 +53,10 @@ public final class DeploymentRows {
     /** Many rows in one round trip per chunk: a fleet of 10,000 robots is 10 batches, not 10,000 statements. */
     public void insertBatch(Connection c, List<DeploymentRow> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO deployments (id, parent_id, release_id, target_kind, target_id, robot_id, "
-                        + "idempotency_key, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                INSERT_SQL)) {
             int pending = 0;
             for (DeploymentRow d : rows) {
-                ps.setString(1, d.id());
-                ps.setString(2, d.parentId());
-                ps.setString(3, d.releaseId());
-                ps.setString(4, d.targetKind().wire());
-                ps.setString(5, d.targetId());
-                ps.setString(6, d.robotId());
-                ps.setString(7, d.idempotencyKey());
-                Rows.setNullableMicros(ps, 8, d.scheduledAt());
-                ps.setLong(9, Times.toMicros(d.createdAt()));
+                bind(ps, d);
                 ps.addBatch();
                 if (++pending == BATCH) {
                     ps.executeBatch();

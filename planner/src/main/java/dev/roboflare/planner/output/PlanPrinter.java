@@ -72,7 +72,7 @@ public final class PlanPrinter {
             rows.add(new String[] {repo.repo().name(), repo.pattern(), repo.latestTag().map(TagRef::name).orElse("(none)"),
                     repo.branch(), repo.shortTip(), repo.needsTag() ? "yes" : "no"});
         }
-        table(rows);
+        TextTable.print(out, rows);
     }
 
     private void compareLinks(ReleasePlan plan) {
@@ -153,22 +153,6 @@ public final class PlanPrinter {
     private void section(String title) {
         out.println();
         out.println(title);
-    }
-
-    private void table(List<String[]> rows) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder(" ");
-            for (int i = 0; i < row.length; i++) {
-                line.append(' ').append(i == row.length - 1 ? row[i] : pad(row[i], widths[i])).append(i == row.length - 1 ? "" : " ");
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 
     private static int width(ReleasePlan plan) {
