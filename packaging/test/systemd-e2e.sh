@@ -38,17 +38,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# crun does not work with this kind of host's cgroups; runc + cgroupfs does (as in scripts/lib/services/podman.sh)
-n=$(ulimit -Hn)
-cat >"$work/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=$n:$n", "nproc=32768:32768"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-CONF
+# shellcheck source=scripts/lib/podman-conf.sh
+source scripts/lib/podman-conf.sh
+write_podman_conf "$work/containers.conf"
 export CONTAINERS_CONF=$work/containers.conf
 
 step "building the jars (if missing) and two .debs (the second one to test an upgrade)"

@@ -24,18 +24,9 @@ start() {
     fi
   fi
   mkdir -p "$D"
-  local n
-  n=$(ulimit -Hn)
-  # crun does not work with this host's cgroups; runc + cgroupfs does. Events to a file: no journald needed.
-  cat >"$D/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=$n:$n", "nproc=32768:32768"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-CONF
+  # shellcheck source=scripts/lib/podman-conf.sh
+  source scripts/lib/podman-conf.sh
+  write_podman_conf "$D/containers.conf"
   cat >"$D/registries.conf" <<CONF
 unqualified-search-registries = []
 
