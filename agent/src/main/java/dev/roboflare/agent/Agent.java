@@ -2,6 +2,7 @@ package dev.roboflare.agent;
 
 import dev.roboflare.agent.client.Backoff;
 import dev.roboflare.agent.client.ControlPlaneClient;
+import dev.roboflare.agent.client.PollInterval;
 import dev.roboflare.agent.deploy.DeployContext;
 import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.launcher.AppRecord;
@@ -24,7 +25,7 @@ public final class Agent {
     private final ControlPlaneClient client;
     private final DeployContext ctx;
     private final DeploymentMachine machine;
-    private final Duration pollInterval;
+    private final PollInterval pollInterval;
     private final Backoff pollBackoff;
     private final Backoff workBackoff;
     private final Backoff outboxBackoff;
@@ -38,7 +39,7 @@ public final class Agent {
         this.client = client;
         this.ctx = ctx;
         this.machine = machine;
-        this.pollInterval = pollInterval;
+        this.pollInterval = new PollInterval(pollInterval);
         Duration base = pollInterval.compareTo(Duration.ofSeconds(1)) < 0 ? pollInterval : Duration.ofSeconds(1);
         this.pollBackoff = new Backoff(base, maxBackoff);
         this.workBackoff = new Backoff(base, maxBackoff);
@@ -140,7 +141,7 @@ public final class Agent {
             SdNotify.current().status(ctx.state().current() == null ? "idle, no release installed"
                     : "idle, running release " + ctx.state().current().semver());
             superviseApp();
-            sleep = poll == null ? pollBackoff.next() : interval(poll);
+            sleep = poll == null ? pollBackoff.next() : pollInterval.next(poll);
         }
         if (!retryLater && sleep.isZero()) {
             workBackoff.reset();
@@ -168,15 +169,6 @@ public final class Agent {
             return null;
         }
         return poll.deployments().stream().filter(d -> d != null && id.equals(d.id())).findFirst().orElse(null);
-    }
-
-    /** The control plane's hint when it gives one (1 s to 1 h), else the configured interval; ±10% jitter. */
-    private Duration interval(AgentApi.Poll poll) {
-        long ms = pollInterval.toMillis();
-        if (poll.pollIntervalSeconds() != null && poll.pollIntervalSeconds() > 0) {
-            ms = Math.max(1_000L, Math.min(3_600_000L, poll.pollIntervalSeconds() * 1000L));
-        }
-        return Duration.ofMillis(Backoff.jitter(ms, 0.1));
     }
 
     private void deliverEvents(boolean now) {

@@ -81,7 +81,8 @@ public final class ControlPlane implements AutoCloseable {
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
                     new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock), new OperatorTokens(db, clock));
-            Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(), clock, c -> {
+            Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(),
+                    config.agentPollInterval(), clock, c -> {
                 if (config.tls() != null) {
                     config.tls().apply(c, config.bind(), config.port());
                 }

@@ -85,12 +85,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "File whose first line is the key store password (or $ROBOFLARE_TLS_KEYSTORE_PASSWORD)")
     Path tlsKeyStorePasswordFile;
 
+    @Option(names = "--agent-poll-interval", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Tell every agent to poll this often (e.g. 60s for a large fleet; agents add jitter and "
+                    + "keep it within 1s..1h); default: each agent's own --poll-interval")
+    Duration agentPollInterval;
+
     @Override
     public Integer call() throws Exception {
         String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
                 : java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
         ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
-                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig());
+                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig(), agentPollInterval);
         ControlPlane controlPlane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -93,6 +93,16 @@ class AgentApiTest {
     }
 
     @Test
+    void serveAgentPollIntervalIsSentWithEveryPoll() throws IOException {
+        try (TestServer tuned = TestServer.withAgentPollInterval(database, java.time.Duration.ofSeconds(90))) {
+            JsonNode c = tuned.robot("slow-poller");
+            JsonNode poll = tuned.get("/api/agent/deployments", c.get("token").asText()).json();
+            assertThat(poll.get("poll_interval_seconds").asInt()).isEqualTo(90);
+            assertThat(poll.get("deployments")).isEmpty();
+        }
+    }
+
+    @Test
     void signedUrlDownloadsWithoutBearerTokenAndResumesWithRange() throws IOException {
         Robot robot = robot("downloader");
         server.deployToRobot(releaseId, robot.id());

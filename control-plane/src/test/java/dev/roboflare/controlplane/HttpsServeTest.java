@@ -34,7 +34,7 @@ class HttpsServeTest {
 
         Path data = dir.resolve("data");
         ServerConfig config = new ServerConfig(0, data, "127.0.0.1", null, Duration.ofHours(1), Duration.ofHours(1),
-                null, null, null, ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL, null, new TlsConfig(p12, "secret123"));
+                null, null, null, ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL, null, new TlsConfig(p12, "secret123"), null);
         try (ControlPlane cp = ControlPlane.start(config)) {
             String token = Files.readString(data.resolve("operator-token")).trim();
             KeyStore ks = KeyStore.getInstance("PKCS12");

@@ -120,6 +120,33 @@ class RobotReportsTest {
     }
 
     @Test
+    void eventNumbersThatNeverArrivedAreCountedOnTheRobotAndTheStatusPage() {
+        JsonNode c = server.robot("gappy");
+        String id = c.get("id").asText();
+        String token = c.get("token").asText();
+        assertThat(server.get("/api/robots/" + id).json().get("missing_event_seqs").isNull()).isTrue();
+
+        reportNumbered(token, id, "1");
+        reportNumbered(token, id, "4"); // 2 and 3 are still in the robot's outbox
+        JsonNode view = server.get("/api/robots/" + id).json();
+        assertThat(view.get("last_event_seq").asLong()).isEqualTo(4);
+        assertThat(view.get("missing_event_seqs").asLong()).isEqualTo(2);
+        assertThat(server.get("/ui").body()).contains("2 events not received (up to #4)");
+
+        reportNumbered(token, id, "3");
+        reportNumbered(token, id, "2"); // late, but here now
+        view = server.get("/api/robots/" + id).json();
+        assertThat(view.get("last_event_seq").asLong()).isEqualTo(4);
+        assertThat(view.get("missing_event_seqs").asLong()).isZero();
+        assertThat(server.get("/ui").body()).doesNotContain("not received (up to #4)");
+    }
+
+    private void reportNumbered(String token, String robotId, String seq) {
+        String deployment = server.deployToRobot(releaseId, robotId).get("id").asText();
+        assertThat(report(token, deployment, "applied", seq).status()).isEqualTo(201);
+    }
+
+    @Test
     void sequenceJudgement() {
         assertThat(RobotEventSequence.judge(null, 5)).isNull();
         assertThat(RobotEventSequence.judge(4L, 5)).isNull();

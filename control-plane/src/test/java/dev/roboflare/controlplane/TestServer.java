@@ -46,22 +46,28 @@ final class TestServer implements AutoCloseable {
     /** Another server on {@code databaseUrl} (null: SQLite in dataDir), e.g. a second instance on one PostgreSQL. */
     TestServer(Path dataDir, String databaseUrl, Duration schedulerInterval, Duration idempotencyKeyTtl)
             throws IOException {
-        this(dataDir, databaseUrl, schedulerInterval, idempotencyKeyTtl, Duration.ofHours(1), null);
+        this(dataDir, databaseUrl, schedulerInterval, idempotencyKeyTtl, Duration.ofHours(1), null, null);
     }
 
     /** Artifacts in S3 ({@code s3} non-null, see S3ProxyServer); download URLs valid for {@code downloadUrlTtl}. */
     TestServer(TestDatabase database, Duration downloadUrlTtl, S3StoreConfig s3) throws IOException {
         this(Files.createTempDirectory("roboflare-cp-test"), database.freshUrl(), Duration.ofHours(1),
-                ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL, downloadUrlTtl, s3);
+                ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL, downloadUrlTtl, s3, null);
+    }
+
+    /** A server started with {@code serve --agent-poll-interval}. */
+    static TestServer withAgentPollInterval(TestDatabase database, Duration agentPollInterval) throws IOException {
+        return new TestServer(Files.createTempDirectory("roboflare-cp-test"), database.freshUrl(), Duration.ofHours(1),
+                ServerConfig.DEFAULT_IDEMPOTENCY_KEY_TTL, Duration.ofHours(1), null, agentPollInterval);
     }
 
     private TestServer(Path dataDir, String databaseUrl, Duration schedulerInterval, Duration idempotencyKeyTtl,
-                       Duration downloadUrlTtl, S3StoreConfig s3) throws IOException {
+                       Duration downloadUrlTtl, S3StoreConfig s3, Duration agentPollInterval) throws IOException {
         this.dataDir = dataDir;
         this.databaseUrl = databaseUrl;
         this.controlPlane = ControlPlane.start(new ServerConfig(0, dataDir, "127.0.0.1", null, schedulerInterval,
                 downloadUrlTtl, databaseUrl, databaseUrl == null ? null : TestDatabase.user(),
-                databaseUrl == null ? null : TestDatabase.password(), idempotencyKeyTtl, s3));
+                databaseUrl == null ? null : TestDatabase.password(), idempotencyKeyTtl, s3, null, agentPollInterval));
         this.baseUrl = "http://127.0.0.1:" + controlPlane.port();
         this.operatorToken = Files.readString(dataDir.resolve("operator-token")).trim();
     }

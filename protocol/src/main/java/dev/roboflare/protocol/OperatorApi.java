@@ -38,19 +38,15 @@ public final class OperatorApi {
      * the robot's agent sent with its latest poll that had them (null: never reported): {@code clockSkewMs} from
      * the {@code Roboflare-Clock-Skew-Ms} header (control plane clock minus robot clock: positive when the
      * robot is behind), {@code agentMetrics} the
-     * {@code Roboflare-Agent-Metrics} summary line, and when.
+     * {@code Roboflare-Agent-Metrics} summary line, and when. {@code lastEventSeq} is the highest event number the
+     * robot's agent has reported and {@code missingEventSeqs} how many numbers below it never arrived (still in its
+     * outbox, or lost: a robot that stays above 0 for long deserves a look); both null before its first report.
      */
     public record Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
                         String currentReleaseId, String currentReleaseSemver,
                         String lastDeploymentId, DeploymentStatus lastDeploymentStatus,
-                        Long clockSkewMs, String agentMetrics, Instant agentReportedAt) {
-        /** Without what the agent reported. */
-        public Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
-                     String currentReleaseId, String currentReleaseSemver,
-                     String lastDeploymentId, DeploymentStatus lastDeploymentStatus) {
-            this(id, name, createdAt, lastSeenAt, currentReleaseId, currentReleaseSemver, lastDeploymentId,
-                    lastDeploymentStatus, null, null, null);
-        }
+                        Long clockSkewMs, String agentMetrics, Instant agentReportedAt,
+                        Long lastEventSeq, Long missingEventSeqs) {
     }
 
     /** {@code POST /api/fleets} body. */

@@ -52,14 +52,22 @@ public final class RobotCommand {
                 return 0;
             }
             Instant now = Instant.now();
-            Table t = new Table("ID", "NAME", "LAST SEEN", "CURRENT", "LAST DEPLOYMENT");
+            Table t = new Table("ID", "NAME", "LAST SEEN", "CURRENT", "LAST DEPLOYMENT", "EVENTS");
             for (OperatorApi.Robot r : robots) {
                 t.row(r.id(), r.name(), Texts.ago(r.lastSeenAt(), now), r.currentReleaseSemver(),
                         r.lastDeploymentId() == null ? null
-                                : r.lastDeploymentId() + " " + r.lastDeploymentStatus().wire());
+                                : r.lastDeploymentId() + " " + r.lastDeploymentStatus().wire(), events(r));
             }
             out().print(t.render());
             return 0;
+        }
+
+        /** The robot's newest event number, and how many below it never arrived (in its outbox, or lost). */
+        private static String events(OperatorApi.Robot r) {
+            if (r.lastEventSeq() == null) {
+                return null;
+            }
+            return "#" + r.lastEventSeq() + (r.missingEventSeqs() > 0 ? ", " + r.missingEventSeqs() + " missing" : "");
         }
     }
 }

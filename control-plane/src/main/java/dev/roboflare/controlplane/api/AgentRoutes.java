@@ -6,6 +6,7 @@ import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.protocol.AgentApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Duration;
 
 /** The robot-facing API: poll for dispatched work, report outcomes. A robot only ever sees its own deployments. */
 final class AgentRoutes {
@@ -18,12 +19,16 @@ final class AgentRoutes {
     private final RobotReports reports;
     private final DownloadLinks links;
     private final RobotRegistry robots;
+    /** {@code serve --agent-poll-interval} in whole seconds; null: agents keep their own interval. */
+    private final Integer pollIntervalSeconds;
 
-    AgentRoutes(DispatchedWork work, RobotReports reports, DownloadLinks links, RobotRegistry robots) {
+    AgentRoutes(DispatchedWork work, RobotReports reports, DownloadLinks links, RobotRegistry robots,
+                Duration pollInterval) {
         this.work = work;
         this.reports = reports;
         this.links = links;
         this.robots = robots;
+        this.pollIntervalSeconds = pollInterval == null ? null : (int) Math.max(1, pollInterval.toSeconds());
     }
 
     void register(Javalin app, RobotAuth robot) {
@@ -33,7 +38,8 @@ final class AgentRoutes {
 
     private void poll(Context ctx, String robotId) {
         robots.recordAgentReport(robotId, ctx.header(CLOCK_SKEW_HEADER), ctx.header(METRICS_HEADER));
-        ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact)), null));
+        ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact)),
+                pollIntervalSeconds));
     }
 
     private void report(Context ctx, String robotId) {

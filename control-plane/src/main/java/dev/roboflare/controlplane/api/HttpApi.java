@@ -35,12 +35,12 @@ public final class HttpApi {
                            RobotTokenRotation robotTokens, OperatorTokens operatorTokens) {
     }
 
-    public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Clock clock) {
-        return create(s, publicUrl, downloadUrlTtl, clock, config -> { });
-    }
-
-    /** {@code server} adjusts the Jetty server, e.g. an HTTPS connector ({@code TlsConfig}). */
-    public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Clock clock,
+    /**
+     * {@code agentPollInterval} null leaves agents on their own interval; {@code server} adjusts the Jetty server,
+     * e.g. an HTTPS connector ({@code TlsConfig}).
+     */
+    public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Duration agentPollInterval,
+                                 Clock clock,
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> server) {
         Javalin app = Javalin.create(config -> {
             server.accept(config);
@@ -56,7 +56,7 @@ public final class HttpApi {
                 .register(app, operator);
         new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
-        new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots()).register(app, robot);
+        new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
         new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui
         return app;
     }

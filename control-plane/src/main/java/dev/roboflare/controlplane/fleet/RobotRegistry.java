@@ -5,6 +5,7 @@ import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.auth.RobotTokens;
 import dev.roboflare.controlplane.storage.DeploymentRows;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
+import dev.roboflare.controlplane.storage.EventRows;
 import dev.roboflare.controlplane.storage.ReleaseRows;
 import dev.roboflare.controlplane.storage.RobotRows;
 import dev.roboflare.controlplane.storage.RobotRows.RobotRow;
@@ -30,6 +31,7 @@ public final class RobotRegistry {
     private final RobotRows robots = new RobotRows();
     private final DeploymentRows deployments = new DeploymentRows();
     private final ReleaseRows releases = new ReleaseRows();
+    private final EventRows events = new EventRows();
 
     public RobotRegistry(Transactor db, Clock clock) {
         this.db = db;
@@ -125,9 +127,11 @@ public final class RobotRegistry {
         if (applied.isPresent()) {
             current = releases.find(c, applied.get().releaseId());
         }
+        EventRows.RobotSeqGaps gaps = events.robotSeqGaps(c, row.id());
         return new Robot(row.id(), row.name(), row.createdAt(), row.lastSeenAt(),
                 current.map(Release::id).orElse(null), current.map(Release::semver).orElse(null),
                 last.map(DeploymentRow::id).orElse(null), last.map(DeploymentRow::status).orElse(null),
-                row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt());
+                row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),
+                gaps == null ? null : gaps.highest(), gaps == null ? null : gaps.missing());
     }
 }

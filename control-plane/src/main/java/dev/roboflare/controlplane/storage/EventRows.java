@@ -70,6 +70,26 @@ public final class EventRows {
         }
     }
 
+    /**
+     * The robot's highest event sequence number and how many numbers below it have no event here (the agent
+     * numbers from 1, so {@code highest - distinct}): events still in the robot's outbox, or lost. Null: none yet.
+     */
+    public record RobotSeqGaps(long highest, long missing) {
+    }
+
+    public RobotSeqGaps robotSeqGaps(Connection c, String robotId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(e.robot_seq), COUNT(DISTINCT e.robot_seq) "
+                + "FROM deployment_events e JOIN deployments d ON d.id = e.deployment_id "
+                + "WHERE d.robot_id = ? AND e.robot_seq IS NOT NULL")) {
+            ps.setString(1, robotId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long highest = rs.getLong(1);
+                return rs.wasNull() ? null : new RobotSeqGaps(highest, Math.max(0, highest - rs.getLong(2)));
+            }
+        }
+    }
+
     /** An event whose seq the caller knows (new rows: 1, 2; locked rows: newest + 1). */
     public record NewEvent(String deploymentId, long seq, String eventId, DeploymentStatus status, String detail) {
     }

@@ -185,7 +185,7 @@ final class StatusHtml {
         h.append("</table>");
     }
 
-    /** The clock skew and metrics summary of the robot's latest poll, when its agent sent them. */
+    /** The clock skew and metrics summary of the robot's latest poll, and events its agent numbered but never sent. */
     private static void agentReport(StringBuilder h, OperatorApi.Robot r) {
         Long skew = r.clockSkewMs();
         if (skew != null) {
@@ -196,6 +196,10 @@ final class StatusHtml {
         }
         if (r.agentMetrics() != null) {
             h.append("<div class=\"muted small metrics\">").append(esc(r.agentMetrics())).append("</div>");
+        }        if (r.missingEventSeqs() != null && r.missingEventSeqs() > 0) {
+            h.append("<div class=\"small stale-tag seq-gap\">").append(r.missingEventSeqs())
+                    .append(r.missingEventSeqs() == 1 ? " event" : " events").append(" not received (up to #")
+                    .append(r.lastEventSeq()).append(")</div>");
         }
     }
 
