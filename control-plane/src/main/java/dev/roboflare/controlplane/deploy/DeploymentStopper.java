@@ -35,7 +35,7 @@ final class DeploymentStopper {
         }
         List<String> ids = new ArrayList<>();
         candidates.forEach(a -> ids.add(a.id()));
-        List<Active> stillActive = deployments.activeAmong(c, deployments.lock(c, db.dialect(), ids, false));
+        List<Active> stillActive = deployments.activeAmong(c, deployments.lockParentsFirst(c, db.dialect(), ids));
         List<EventRows.NewEvent> failed = new ArrayList<>();
         for (Active a : stillActive) {
             failed.add(new EventRows.NewEvent(a.id(), a.seq() + 1, Ids.newId(), DeploymentStatus.FAILED, detail.apply(a)));

@@ -41,7 +41,8 @@ public final class RobotReports {
         validate(report);
         String[] sequenceNote = new String[1];
         Outcome outcome = db.inTransaction(c -> {
-            deployments.lock(c, db.dialect(), java.util.List.of(deploymentId), false); // no concurrent cancel/supersede
+            // no concurrent cancel/supersede/halt: its fleet parent first, as every locker does (DeploymentRows)
+            deployments.lockParentsFirst(c, db.dialect(), java.util.List.of(deploymentId));
             DeploymentRow d = deployments.find(c, deploymentId)
                     .filter(row -> robotId.equals(row.robotId()))
                     .orElseThrow(() -> RequestRejected.notFound("this robot has no deployment '" + deploymentId

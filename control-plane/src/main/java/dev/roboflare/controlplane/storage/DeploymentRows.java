@@ -79,7 +79,8 @@ public final class DeploymentRows {
      * Locks these deployment rows until the transaction ends, so no other instance appends events to them
      * meanwhile (PostgreSQL; on SQLite the IMMEDIATE transaction already excludes every other writer).
      * With {@code skipLocked}, rows another transaction holds are left out instead of waited for.
-     * Returns the ids that are now locked.
+     * Returns the ids that are now locked. Rows are locked in id order; a caller that waits must also follow
+     * {@link #lockParentsFirst}'s rule, or two transactions can each hold what the other waits for.
      */
     public List<String> lock(Connection c, Database.Dialect dialect, List<String> ids, boolean skipLocked)
             throws SQLException {
@@ -87,8 +88,9 @@ public final class DeploymentRows {
             return ids;
         }
         List<String> locked = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH));
+        List<String> sorted = ids.stream().distinct().sorted().toList(); // one global order, also across chunks
+        for (int from = 0; from < sorted.size(); from += BATCH) {
+            List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deployments WHERE id = ANY (?) ORDER BY id "
                     + (skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"))) {
                 ps.setArray(1, c.createArrayOf("varchar", chunk.toArray()));
@@ -100,6 +102,31 @@ public final class DeploymentRows {
             }
         }
         return locked;
+    }
+
+    /**
+     * The one lock order every waiting locker follows: the fleet parents of these rows first (in id order), then
+     * the rows themselves (in id order). A robot's report (child, then RolloutGate on its parent), a cancel (parent
+     * and children), a supersede (other fleets' children) and an auto-halt thus never wait for each other in a
+     * circle, which PostgreSQL would end by aborting one of them with a deadlock error.
+     */
+    public List<String> lockParentsFirst(Connection c, Database.Dialect dialect, List<String> ids)
+            throws SQLException {
+        if (dialect == Database.Dialect.SQLITE || ids.isEmpty()) {
+            return ids;
+        }
+        List<String> parents = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT parent_id FROM deployments WHERE id = ANY (?) AND parent_id IS NOT NULL")) {
+            ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parents.add(rs.getString(1));
+                }
+            }
+        }
+        lock(c, dialect, parents, false);
+        return lock(c, dialect, ids, false);
     }
 
     /** Not final yet (queued or dispatched): the robot's, or those of every robot in a fleet. */
