@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roboflare.protocol.DeploymentStatus;
+import dev.roboflare.testkit.ControlPlaneProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -6,6 +6,7 @@ import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ReleaseKeys;
 import dev.roboflare.protocol.ReleaseStatement;
 import dev.roboflare.protocol.WireJson;
+import dev.roboflare.testkit.ControlPlaneProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -3,6 +3,7 @@ package dev.roboflare.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roboflare.protocol.DeploymentStatus;
+import dev.roboflare.testkit.ControlPlaneProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

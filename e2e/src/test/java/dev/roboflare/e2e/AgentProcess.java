@@ -1,5 +1,6 @@
 package dev.roboflare.e2e;
 
+import dev.roboflare.testkit.Jars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

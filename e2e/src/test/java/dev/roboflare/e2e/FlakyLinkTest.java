@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi;
+import dev.roboflare.testkit.ControlPlaneProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,22 +1,26 @@
-package dev.roboflare.e2e;
+package dev.roboflare.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the jars under test are: the ones the reactor just packaged, exactly as users run them. */
-final class Jars {
+/**
+ * Where the jars under test are: the ones the reactor just packaged, exactly as users run them. Each module's
+ * surefire configuration sets {@code roboflare.controlPlaneJar} / {@code roboflare.agentJar}.
+ */
+public final class Jars {
     private Jars() {
     }
 
-    static Path controlPlane() {
+    public static Path controlPlane() {
         return existing("roboflare.controlPlaneJar");
     }
 
-    static Path agent() {
+    public static Path agent() {
         return existing("roboflare.agentJar");
     }
 
-    static String java() {
+    /** The java of the JVM running the tests, so the jars run on the JDK the build used. */
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -1,4 +1,4 @@
-package dev.roboflare.e2e;
+package dev.roboflare.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** The shipped control-plane jar, started as its own process on a free loopback port. */
-final class ControlPlaneProcess implements AutoCloseable {
+/** The shipped control-plane jar ({@link Jars#controlPlane}), started as its own process on a free loopback port. */
+public final class ControlPlaneProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
     private final Process process;
     private final Path dataDir;
     private final Path log;
@@ -25,38 +30,47 @@ final class ControlPlaneProcess implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    static ControlPlaneProcess start(Path workDir) throws Exception {
+    /**
+     * {@code serve} with its data dir and log under {@code workDir}, the scheduler ticking every second, plus
+     * {@code extraServeArgs}; returns once it answers HTTP and has written its operator token.
+     */
+    public static ControlPlaneProcess start(Path workDir, String... extraServeArgs) throws Exception {
         Path dataDir = Files.createDirectories(workDir.resolve("cp-data"));
         Path log = workDir.resolve("control-plane.log");
         int port = freePort();
-        Process p = new ProcessBuilder(Jars.java(), "-Xmx256m", "-jar", Jars.controlPlane().toString(), "serve",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
-                "--scheduler-interval", "1s")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Jars.java(), "-Xmx256m", "-jar", Jars.controlPlane().toString(),
+                "serve", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
+                "--scheduler-interval", "1s"));
+        command.addAll(List.of(extraServeArgs));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, "http://127.0.0.1:" + port);
         cp.awaitListening();
         return cp;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return baseUrl;
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return dataDir;
     }
 
-    String operatorToken() throws IOException {
-        return Files.readString(dataDir.resolve("operator-token")).strip();
+    public Path tokenFile() {
+        return dataDir.resolve("operator-token");
     }
 
-    String logText() throws IOException {
+    public String operatorToken() throws IOException {
+        return Files.readString(tokenFile()).strip();
+    }
+
+    public String logText() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
     private void awaitListening() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Instant deadline = Instant.now().plusSeconds(60);
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("control plane exited with " + process.exitValue() + ":\n" + logText());
@@ -64,7 +78,7 @@ final class ControlPlaneProcess implements AutoCloseable {
             try {
                 http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/robots")).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (Files.exists(dataDir.resolve("operator-token"))) {
+                if (Files.exists(tokenFile())) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -72,7 +86,8 @@ final class ControlPlaneProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("control plane did not listen within 60 s:\n" + logText());
+        throw new IllegalStateException("control plane did not listen within " + START_TIMEOUT.toSeconds() + " s:\n"
+                + logText());
     }
 
     private static int freePort() throws IOException {
@@ -84,7 +99,7 @@ final class ControlPlaneProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }
