@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +49,7 @@ class CrashMatrixTest {
             a.kill();
         }
         try (var files = Files.list(Files.createDirectories(work.resolve("pids")))) {
-            files.forEach(f -> appPid(f).flatMap(ProcessHandle::of).ifPresent(p -> {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }));
+            files.forEach(AppPids::kill);
         }
         cp.close();
     }
@@ -73,7 +69,7 @@ class CrashMatrixTest {
         String r1 = release(phase, "1.0.0", TestApps.healthyApp(phase + " 1.0.0", 0), oldPid);
         assertThat(OperatorClient.last(operator.awaitFinal(operator.deployToRobot(r1, robot.id()).id(), TIMEOUT)))
                 .isEqualTo(DeploymentStatus.APPLIED);
-        long oldApp = awaitAlivePid(oldPid);
+        long oldApp = AppPids.awaitAlive(oldPid);
         first.kill();
 
         boolean rollback = phase.equals("rollback");
@@ -95,14 +91,14 @@ class CrashMatrixTest {
         Thread.sleep(1500); // a few poll cycles: a late duplicate or a second app start would show now
         assertThat(operator.events(deployment)).hasSize(3);
         if (rollback) {
-            long restored = awaitAlivePid(oldPid);
-            assertThat(alive(restored)).isTrue();
-            assertThat(appPid(newPid)).as("the crashing release never wrote a pid").isEmpty();
+            long restored = AppPids.awaitAlive(oldPid);
+            assertThat(AppPids.alive(restored)).isTrue();
+            assertThat(AppPids.read(newPid)).as("the crashing release never wrote a pid").isEmpty();
         } else {
-            long running = awaitAlivePid(newPid);
-            assertThat(alive(running)).isTrue();
-            assertThat(alive(oldApp)).as("1.0.0 was stopped by the switch").isFalse();
-            assertThat(appPid(oldPid).map(CrashMatrixTest::alive).orElse(false))
+            long running = AppPids.awaitAlive(newPid);
+            assertThat(AppPids.alive(running)).isTrue();
+            assertThat(AppPids.alive(oldApp)).as("1.0.0 was stopped by the switch").isFalse();
+            assertThat(AppPids.read(oldPid).map(AppPids::alive).orElse(false))
                     .as("exactly one app runs: 1.0.0 was not started again").isFalse();
         }
         assertThat(Files.readString(log)).doesNotContain("step=bug");
@@ -124,28 +120,5 @@ class CrashMatrixTest {
         Path p = Files.createDirectories(work.resolve("pids")).resolve(name);
         pidFiles.add(p);
         return p;
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private static Optional<Long> appPid(Path pidFile) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static long awaitAlivePid(Path pidFile) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            Optional<Long> pid = appPid(pidFile);
-            if (pid.isPresent() && alive(pid.get())) {
-                return pid.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no live app process recorded in " + pidFile);
     }
 }

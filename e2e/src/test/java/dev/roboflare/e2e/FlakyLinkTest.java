@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi;
 import dev.roboflare.testkit.ControlPlaneProcess;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +37,7 @@ class FlakyLinkTest {
             agent.kill();
         }
         for (Path f : pidFiles) {
-            appPid(f).flatMap(ProcessHandle::of).ifPresent(p -> {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            });
+            AppPids.kill(f);
         }
         if (proxy != null) {
             proxy.close();
@@ -88,13 +83,5 @@ class FlakyLinkTest {
         System.out.println("flaky proxy connections: " + fates);
         assertThat(fates.values()).as("every kind of fault happened: " + fates).allMatch(n -> n > 0);
         assertThat(log).as("downloads were resumed after a cut").contains("resumed_from=");
-    }
-
-    private static Optional<Long> appPid(Path pidFile) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

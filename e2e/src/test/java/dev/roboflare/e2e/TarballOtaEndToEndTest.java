@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,10 +50,7 @@ class TarballOtaEndToEndTest {
             a.kill();
         }
         for (Path pidFile : pidFiles) {
-            appPid(pidFile).flatMap(ProcessHandle::of).ifPresent(p -> {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            });
+            AppPids.kill(pidFile);
         }
         cp.close();
     }
@@ -68,7 +64,7 @@ class TarballOtaEndToEndTest {
         List<OperatorApi.Event> first = operator.awaitFinal(operator.deployToRobot(r1, robot.id).id(), DEPLOY_TIMEOUT);
         assertThat(first).extracting(OperatorApi.Event::status).containsExactly(
                 DeploymentStatus.QUEUED, DeploymentStatus.DISPATCHED, DeploymentStatus.APPLIED);
-        long appliedPid = awaitAlivePid(pid1);
+        long appliedPid = AppPids.awaitAlive(pid1);
 
         String r2 = release("1.1.0", TestApps.crashingApp("1.1.0"), pidFile("app-1.1.0.pid"));
         List<OperatorApi.Event> second = operator.awaitFinal(operator.deployToRobot(r2, robot.id).id(), DEPLOY_TIMEOUT);
@@ -76,7 +72,7 @@ class TarballOtaEndToEndTest {
         assertThat(last(second)).isEqualTo(DeploymentStatus.ROLLED_BACK);
         String detail = second.get(second.size() - 1).detail();
         assertThat(detail).contains("3").contains("cannot open /dev/ttyACM0");
-        long restoredPid = awaitAlivePid(pid1);
+        long restoredPid = AppPids.awaitAlive(pid1);
         assertThat(ProcessHandle.of(restoredPid).map(ProcessHandle::isAlive)).contains(true);
         assertThat(restoredPid).as("1.0.0 was stopped for the update and started again by the rollback")
                 .isNotEqualTo(appliedPid);
@@ -92,7 +88,7 @@ class TarballOtaEndToEndTest {
         String r1 = release("2.0.0", TestApps.healthyApp("2.0.0", 0), pid);
         assertThat(last(operator.awaitFinal(operator.deployToRobot(r1, robot.id).id(), DEPLOY_TIMEOUT)))
                 .isEqualTo(DeploymentStatus.APPLIED);
-        long before = awaitAlivePid(pid);
+        long before = AppPids.awaitAlive(pid);
 
         robot.agent.kill();
         assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive)).contains(true);
@@ -100,7 +96,7 @@ class TarballOtaEndToEndTest {
         AgentProcess again = restartAgent(robot, Map.of());
         again.awaitLog("2.0.0", Duration.ofSeconds(20));
         Thread.sleep(2000); // several poll cycles: a wrongly restarted app would have replaced the PID by now
-        assertThat(appPid(pid)).contains(before);
+        assertThat(AppPids.read(pid)).contains(before);
         assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive)).contains(true);
     }
 
@@ -175,7 +171,7 @@ class TarballOtaEndToEndTest {
 
         assertThat(events).extracting(OperatorApi.Event::status).containsExactly(
                 DeploymentStatus.QUEUED, DeploymentStatus.DISPATCHED, DeploymentStatus.APPLIED);
-        awaitAlivePid(pid);
+        AppPids.awaitAlive(pid);
     }
 
     @Test
@@ -276,26 +272,6 @@ class TarballOtaEndToEndTest {
             throw new IllegalStateException(e);
         }
         return p;
-    }
-
-    private static Optional<Long> appPid(Path pidFile) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The PID the app wrote, once that process is alive (the app rewrites the file on each start). */
-    private static long awaitAlivePid(Path pidFile) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            Optional<Long> pid = appPid(pidFile);
-            if (pid.isPresent() && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
-                return pid.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no live app process recorded in " + pidFile);
     }
 
     private Path storedFile(String sha256) throws IOException {
