@@ -17,23 +17,33 @@ final class ControlPlaneProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final String baseUrl;
+    private final HttpClient http;
 
-    private ControlPlaneProcess(Process process, Path dataDir, Path log, String baseUrl) {
+    private ControlPlaneProcess(Process process, Path dataDir, Path log, String baseUrl, HttpClient http) {
         this.process = process;
         this.dataDir = dataDir;
         this.log = log;
         this.baseUrl = baseUrl;
+        this.http = http;
     }
 
     static ControlPlaneProcess start(Path workDir) throws Exception {
+        return start(workDir, java.util.List.of(), "http", HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(1)).build());
+    }
+
+    /** With extra serve flags (e.g. --tls-keystore) and the client that can reach it ({@code scheme} https). */
+    static ControlPlaneProcess start(Path workDir, java.util.List<String> extraArgs, String scheme, HttpClient http)
+            throws Exception {
         Path dataDir = Files.createDirectories(workDir.resolve("cp-data"));
         Path log = workDir.resolve("control-plane.log");
         int port = freePort();
-        Process p = new ProcessBuilder(Jars.java(), "-Xmx256m", "-jar", Jars.controlPlane().toString(), "serve",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
-                "--scheduler-interval", "1s")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, "http://127.0.0.1:" + port);
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(Jars.java(), "-Xmx256m", "-jar",
+                Jars.controlPlane().toString(), "serve", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--data-dir", dataDir.toString(), "--scheduler-interval", "1s"));
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, scheme + "://127.0.0.1:" + port, http);
         cp.awaitListening();
         return cp;
     }
@@ -55,7 +65,6 @@ final class ControlPlaneProcess implements AutoCloseable {
     }
 
     private void awaitListening() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
