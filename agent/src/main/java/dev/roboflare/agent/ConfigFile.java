@@ -13,12 +13,29 @@ import picocli.CommandLine;
 /**
  * The config file: {@code key=value} lines (Java properties: {@code #} comments), keys are the long flag names
  * without dashes (e.g. {@code control-plane=https://cp.example}). Flags given on the command line win. An
- * unknown key is an error, so a typo does not silently fall back to a default.
+ * unknown key is an error, so a typo does not silently fall back to a default. A key that takes several values
+ * (trusted-key) may be comma-separated or repeated on several lines; any other key given twice is an error, since
+ * only one of the two could win.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
-    private final Properties props = new Properties();
+    private final Properties props;
 
-    ConfigFile(Path file, Set<String> knownKeys) throws IOException {
+    ConfigFile(Path file, Set<String> knownKeys, Set<String> multiValueKeys) throws IOException {
+        Set<String> repeated = new TreeSet<>();
+        props = new Properties() {
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                Object earlier = get(key);
+                if (earlier == null) {
+                    return super.put(key, value);
+                }
+                if (multiValueKeys.contains(key)) {
+                    return super.put(key, earlier + "," + value);
+                }
+                repeated.add(String.valueOf(key));
+                return earlier;
+            }
+        };
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(r);
         }
@@ -27,6 +44,10 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         if (!unknown.isEmpty()) {
             throw new IOException("unknown key(s) " + unknown + " in " + file + "; known keys: "
                     + new TreeSet<>(knownKeys));
+        }
+        if (!repeated.isEmpty()) {
+            throw new IOException("key(s) " + repeated + " given more than once in " + file + "; keep one line each "
+                    + "(only " + new TreeSet<>(multiValueKeys) + " may repeat)");
         }
     }
 

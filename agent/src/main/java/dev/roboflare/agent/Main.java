@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar roboflare-agent.jar --control-plane URL --token-file F --state-dir D [...]} */
-@Command(name = "roboflare-agent", mixinStandardHelpOptions = true, version = "roboflare-agent 0.1.0",
+@Command(name = "roboflare-agent", mixinStandardHelpOptions = true, versionProvider = AgentVersion.class,
         description = "Applies the deployments the Roboflare control plane sends to this robot, watches the app, "
                 + "rolls back a release that does not stay up, and reports what happened. It never updates itself.")
 public final class Main implements Callable<Integer> {
@@ -115,23 +115,37 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String[] args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl;
         try {
-            Path cfg = configArg(args);
-            if (cfg != null) {
-                Set<String> keys = new HashSet<>();
-                cl.getCommandSpec().options().forEach(o -> keys.add(o.longestName().replaceFirst("^-+", "")));
-                keys.remove("config");
-                keys.remove("help");
-                keys.remove("version");
-                cl.setDefaultValueProvider(new ConfigFile(cfg, keys));
-            }
+            cl = commandLine(new Main(), args);
         } catch (IOException e) {
             Log.error().kv("step", "config").kv("outcome", "error").msg("cannot read the config file: "
                     + e.getMessage()).emit();
             return 2;
         }
         return cl.execute(args);
+    }
+
+    /** The command line for {@code main}, with the --config file (if {@code args} name one) as its defaults. */
+    static CommandLine commandLine(Main main, String[] args) throws IOException {
+        CommandLine cl = new CommandLine(main);
+        Path cfg = configArg(args);
+        if (cfg != null) {
+            Set<String> keys = new HashSet<>();
+            Set<String> multi = new HashSet<>();
+            cl.getCommandSpec().options().forEach(o -> {
+                String key = o.longestName().replaceFirst("^-+", "");
+                keys.add(key);
+                if (o.isMultiValue()) {
+                    multi.add(key);
+                }
+            });
+            keys.remove("config");
+            keys.remove("help");
+            keys.remove("version");
+            cl.setDefaultValueProvider(new ConfigFile(cfg, keys, multi));
+        }
+        return cl;
     }
 
     private static Path configArg(String[] args) {
@@ -170,20 +184,14 @@ public final class Main implements Callable<Integer> {
         Path state = stateDir.toAbsolutePath().normalize();
         Files.createDirectories(state);
         dev.roboflare.agent.trust.ControlPlaneTls tls;
-        dev.roboflare.agent.trust.ReleaseTrust releaseTrust = null;
+        dev.roboflare.agent.trust.ReleaseTrust releaseTrust;
         try {
             tls = dev.roboflare.agent.trust.ControlPlaneTls.of(caBundle, pinSha256);
-            List<java.security.PublicKey> keys = dev.roboflare.agent.trust.ReleaseTrust.readKeys(trustedKeys);
-            if (!trustedKeys.isEmpty() && keys.isEmpty()) {
-                throw new IOException("--trusted-key files hold no PEM public key: " + trustedKeys);
-            }
-            if (!keys.isEmpty() || versionFloor != null) {
-                releaseTrust = new dev.roboflare.agent.trust.ReleaseTrust(keys, versionFloor,
-                        dev.roboflare.agent.trust.ReleaseTrust.AGENT_VERSION, java.time.Clock.systemUTC(),
-                        new dev.roboflare.agent.trust.RanReleases(state));
+            releaseTrust = releaseTrust(state);
+            if (releaseTrust != null) {
                 Log.info().kv("step", "config").kv("outcome", "trust")
                         .kv("trusted_keys", String.join(",", releaseTrust.keyIds()))
-                        .kv("version_floor", versionFloor).emit();
+                        .kv("version_floor", versionFloor).kv("agent_version", AgentVersion.current()).emit();
             }
         } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
             Log.error().kv("step", "config").kv("outcome", "error").msg(e.getMessage()).emit();
@@ -227,7 +235,8 @@ public final class Main implements Callable<Integer> {
             }
         }
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
-                .kv("launcher", launcher).kv("executor", chosen.name()).kv("poll_interval", pollInterval)
+                .kv("agent_version", AgentVersion.current()).kv("launcher", launcher).kv("executor", chosen.name())
+                .kv("poll_interval", pollInterval)
                 .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
@@ -236,6 +245,19 @@ public final class Main implements Callable<Integer> {
         new Agent(client, ctx, new DeploymentMachine(ctx, hook, DeploymentMachine.DEFAULT_MAX_ENTRIES), pollInterval,
                 maxBackoff).run();
         return 0;
+    }
+
+    /** The check step's trust rules from --trusted-key and --version-floor; null when neither is given. */
+    dev.roboflare.agent.trust.ReleaseTrust releaseTrust(Path state) throws IOException {
+        List<java.security.PublicKey> keys = dev.roboflare.agent.trust.ReleaseTrust.readKeys(trustedKeys);
+        if (!trustedKeys.isEmpty() && keys.isEmpty()) {
+            throw new IOException("--trusted-key files hold no PEM public key: " + trustedKeys);
+        }
+        if (keys.isEmpty() && versionFloor == null) {
+            return null;
+        }
+        return new dev.roboflare.agent.trust.ReleaseTrust(keys, versionFloor, AgentVersion.current(),
+                java.time.Clock.systemUTC(), new dev.roboflare.agent.trust.RanReleases(state));
     }
 
     private String validate() {

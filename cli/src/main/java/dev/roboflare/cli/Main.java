@@ -4,10 +4,12 @@ import dev.roboflare.cli.commands.ArtifactCommand;
 import dev.roboflare.cli.commands.DeployCommand;
 import dev.roboflare.cli.commands.EventsCommand;
 import dev.roboflare.cli.commands.FleetCommand;
+import dev.roboflare.cli.commands.OrgCommand;
 import dev.roboflare.cli.commands.ReleaseCommand;
 import dev.roboflare.cli.commands.RobotCommand;
 import dev.roboflare.cli.commands.RollbackCommand;
 import dev.roboflare.cli.commands.StatusCommand;
+import dev.roboflare.cli.commands.TokenCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,8 @@ import picocli.CommandLine.ScopeType;
         description = "Operate a Roboflare control plane: push artifacts, publish releases, enroll robots, "
                 + "deploy, watch rollouts and roll back.",
         subcommands = {ArtifactCommand.class, ReleaseCommand.class, RobotCommand.class, FleetCommand.class,
-                DeployCommand.class, StatusCommand.class, RollbackCommand.class, EventsCommand.class},
+                DeployCommand.class, StatusCommand.class, RollbackCommand.class, EventsCommand.class,
+                OrgCommand.class, TokenCommand.class},
         footer = {"", "Exit codes: 0 ok; 1 error (server refusal, network, configuration); 2 usage error; "
                 + "3 a deployment watched or shown by 'status' has failed or rolled_back children."})
 public final class Main {

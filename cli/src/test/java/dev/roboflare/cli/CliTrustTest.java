@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** release keygen / release sign against the shipped control plane, and robot rotate / revoke. */
+/**
+ * release keygen / release sign against the shipped control plane, robot rotate / revoke, and organisations with
+ * their operator tokens (org create, token create / list / revoke).
+ */
 class CliTrustTest {
     @TempDir
     static Path work;
@@ -71,5 +74,40 @@ class CliTrustTest {
 
         cli.run("robot", "rotate", "signed-robot").ok();
         assertThat(cli.run("robot", "revoke", "signed-robot").ok().out()).contains("revoked").doesNotContain("active");
+    }
+
+    @Test
+    void anOrganisationsTokensSeeOnlyItsRobotsAndARevokedTokenIsLockedOut() throws Exception {
+        assertThat(cli.run("org", "create", "acme-lab").ok().out()).contains("organisation acme-lab created");
+        com.fasterxml.jackson.databind.JsonNode ci = cli.run("token", "create", "acme-ci", "--org", "acme-lab",
+                "--json").ok().json();
+        assertThat(ci.path("org").asText()).isEqualTo("acme-lab");
+        String wall = cli.run("token", "create", "acme-wall", "--org", "acme-lab", "--read-only").ok().out();
+        String wallToken = wall.lines().filter(l -> l.startsWith("  ")).findFirst().orElseThrow().strip();
+        CliRun acme = new CliRun(Map.of("ROBOFLARE_URL", cp.baseUrl(), "ROBOFLARE_TOKEN", ci.path("token").asText()),
+                Files.createDirectories(work.resolve("acme-home")));
+        CliRun acmeWall = new CliRun(Map.of("ROBOFLARE_URL", cp.baseUrl(), "ROBOFLARE_TOKEN", wallToken),
+                Files.createDirectories(work.resolve("wall-home")));
+
+        acme.run("robot", "enroll", "acme-arm-1").ok();
+        assertThat(acme.run("robot", "list").ok().out()).contains("acme-arm-1");
+        assertThat(acmeWall.run("robot", "list").ok().out()).contains("acme-arm-1");
+        assertThat(cli.run("robot", "list").ok().out()).doesNotContain("acme-arm-1"); // the admin's is 'default'
+        CliRun.Result readOnly = acmeWall.run("robot", "enroll", "acme-arm-2");
+        assertThat(readOnly.code()).isEqualTo(1);
+        assertThat(readOnly.err()).contains("403").contains("read-only");
+        CliRun.Result notAdmin = acme.run("org", "create", "sneaky");
+        assertThat(notAdmin.code()).isEqualTo(1);
+        assertThat(notAdmin.err()).contains("403").contains("admin token");
+
+        String list = cli.run("token", "list").ok().out();
+        assertThat(list).contains(ci.path("token_id").asText(), "acme-wall", "read-only", "acme-lab")
+                .doesNotContain(ci.path("token").asText()).doesNotContain(wallToken);
+        assertThat(cli.run("token", "revoke", ci.path("token_id").asText()).ok().out()).contains("revoked");
+        CliRun.Result locked = acme.run("robot", "list");
+        assertThat(locked.code()).isEqualTo(1);
+        assertThat(locked.err()).contains("401").contains("revoked");
+        assertThat(cli.run("token", "list", "--json").ok().json().findValues("revoked_at").stream()
+                .filter(v -> !v.isNull()).count()).isEqualTo(1);
     }
 }

@@ -90,7 +90,7 @@ class StatusPageInChromiumTest {
         assertThat(dom).contains("Operator token", "name=\"token\"").doesNotContain("flex-1", "bay-2");
 
         String wrong = chromium("--dump-dom", cp.baseUrl() + "/ui/login?token=wrong");
-        assertThat(wrong).contains("That is not the operator token.").doesNotContain("flex-1");
+        assertThat(wrong).contains("That is not a valid operator token").doesNotContain("flex-1");
     }
 
     @Test

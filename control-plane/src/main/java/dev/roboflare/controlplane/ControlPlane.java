@@ -21,6 +21,7 @@ import dev.roboflare.controlplane.scheduler.DispatchScheduler;
 import dev.roboflare.controlplane.storage.Database;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.controlplane.trust.OperatorTokens;
+import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
 import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import io.javalin.Javalin;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +45,15 @@ public final class ControlPlane implements AutoCloseable {
     private final DispatchScheduler scheduler;
 
     private final ArtifactStore store;
+    private final List<String> routes;
 
-    private ControlPlane(Database database, Javalin app, DispatchScheduler scheduler, ArtifactStore store) {
+    private ControlPlane(Database database, Javalin app, DispatchScheduler scheduler, ArtifactStore store,
+                         List<String> routes) {
         this.database = database;
         this.app = app;
         this.scheduler = scheduler;
         this.store = store;
+        this.routes = routes;
     }
 
     private static ArtifactStore artifactStore(ServerConfig config) throws IOException {
@@ -80,12 +85,15 @@ public final class ControlPlane implements AutoCloseable {
                     new RobotRegistry(db, clock), new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
-                    new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock), new OperatorTokens(db, clock));
+                    new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock),
+                    new OperatorTokens(db, clock, operatorToken), new Organisations(db, clock));
+            List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
             Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(),
                     config.agentPollInterval(), clock, c -> {
                 if (config.tls() != null) {
                     config.tls().apply(c, config.bind(), config.port());
                 }
+                c.events.handlerAdded(h -> routes.add(h.getHttpMethod() + " " + h.getPath()));
             });
             app.start(config.bind(), config.port());
             DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), idempotency,
@@ -96,7 +104,7 @@ public final class ControlPlane implements AutoCloseable {
                     store instanceof S3ArtifactStore ? "presigned by S3"
                             : config.publicUrl() == null ? "from each request's Host header"
                             : "under " + config.publicUrl());
-            return new ControlPlane(database, app, scheduler, store);
+            return new ControlPlane(database, app, scheduler, store, List.copyOf(routes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare data dir " + config.dataDir().toAbsolutePath().normalize(), e);
         }
@@ -104,6 +112,14 @@ public final class ControlPlane implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /**
+     * Every HTTP route as registered ("GET /api/robots/{id}", before-handlers included), so a test can check that
+     * each one keeps organisations and robots apart, including routes added after that test was written.
+     */
+    public List<String> routes() {
+        return routes;
     }
 
     @Override

@@ -150,11 +150,19 @@ final class TestServer implements AutoCloseable {
     }
 
     Reply put(String path) {
-        return send(request(path, operatorToken).PUT(HttpRequest.BodyPublishers.noBody()).build());
+        return put(path, operatorToken);
+    }
+
+    Reply put(String path, String token) {
+        return send(request(path, token).PUT(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     Reply deploy(String idempotencyKey, String json) {
-        HttpRequest.Builder b = request("/api/deployments", operatorToken).header("Content-Type", "application/json");
+        return deploy(idempotencyKey, json, operatorToken);
+    }
+
+    Reply deploy(String idempotencyKey, String json, String token) {
+        HttpRequest.Builder b = request("/api/deployments", token).header("Content-Type", "application/json");
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
@@ -162,7 +170,11 @@ final class TestServer implements AutoCloseable {
     }
 
     Reply upload(String kind, String name, byte[] bytes) {
-        return send(request("/api/artifacts?kind=" + kind + "&name=" + name, operatorToken)
+        return upload(kind, name, bytes, operatorToken);
+    }
+
+    Reply upload(String kind, String name, byte[] bytes, String token) {
+        return send(request("/api/artifacts?kind=" + kind + "&name=" + name, token)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
     }

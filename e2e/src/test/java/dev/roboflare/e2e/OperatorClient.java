@@ -20,13 +20,19 @@ import java.util.UUID;
 /** What an operator (or a script) does against the control plane's HTTP API, with a given bearer token. */
 final class OperatorClient {
     static final ObjectMapper JSON = WireJson.lenient();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final String baseUrl;
     private final String token;
 
     OperatorClient(String baseUrl, String token) {
+        this(baseUrl, token, HttpClient.newHttpClient());
+    }
+
+    /** {@code http}: e.g. one that trusts a test CA, for a control plane serving HTTPS. */
+    OperatorClient(String baseUrl, String token, HttpClient http) {
         this.baseUrl = baseUrl;
         this.token = token;
+        this.http = http;
     }
 
     OperatorApi.Artifact uploadArtifact(String kind, String name, byte[] bytes) throws Exception {

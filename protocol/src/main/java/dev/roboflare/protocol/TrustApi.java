@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * Wire records of the operator API for trust: release signatures, robot token rotation and revocation, extra
- * operator tokens. Field names are snake_case on the wire (see {@link WireJson}).
+ * operator tokens and organisations. Field names are snake_case on the wire (see {@link WireJson}).
  */
 public final class TrustApi {
     private TrustApi() {
@@ -18,11 +18,30 @@ public final class TrustApi {
     public record RevokeRobotTokens(String tokenId) {
     }
 
-    /** {@code POST /api/operator-tokens} body; {@code readOnly} null means false. */
-    public record CreateOperatorToken(String name, Boolean readOnly) {
+    /**
+     * {@code POST /api/operator-tokens} body (admin token only); {@code readOnly} null means false, {@code org} null
+     * means the built-in organisation {@code default}.
+     */
+    public record CreateOperatorToken(String name, Boolean readOnly, String org) {
     }
 
     /** Answer to {@code POST /api/operator-tokens}: the only time the token is shown. */
-    public record OperatorTokenCreated(String name, boolean readOnly, String token) {
+    public record OperatorTokenCreated(String tokenId, String name, String org, boolean readOnly, String token) {
+    }
+
+    /**
+     * One extra operator token as {@code GET /api/operator-tokens} lists it: its id (the first 16 hex digits of its
+     * SHA-256), never the token.
+     */
+    public record OperatorToken(String tokenId, String name, String org, boolean readOnly, Instant createdAt,
+                                Instant revokedAt) {
+    }
+
+    /** {@code POST /api/orgs} body (admin token only). */
+    public record CreateOrganisation(String name) {
+    }
+
+    /** An organisation: every artifact, release, robot, fleet and deployment belongs to exactly one. */
+    public record Organisation(String name, Instant createdAt) {
     }
 }

@@ -22,28 +22,36 @@ public final class ControlPlaneProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final String baseUrl;
+    private final HttpClient http;
 
-    private ControlPlaneProcess(Process process, Path dataDir, Path log, String baseUrl) {
+    private ControlPlaneProcess(Process process, Path dataDir, Path log, String baseUrl, HttpClient http) {
         this.process = process;
         this.dataDir = dataDir;
         this.log = log;
         this.baseUrl = baseUrl;
+        this.http = http;
     }
 
     /**
-     * {@code serve} with its data dir and log under {@code workDir}, the scheduler ticking every second, plus
-     * {@code extraServeArgs}; returns once it answers HTTP and has written its operator token.
+     * {@code serve} with its data dir and log under {@code workDir} and the scheduler ticking every second; returns
+     * once it answers HTTP and has written its operator token.
      */
-    public static ControlPlaneProcess start(Path workDir, String... extraServeArgs) throws Exception {
+    public static ControlPlaneProcess start(Path workDir) throws Exception {
+        return start(workDir, List.of(), "http", HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build());
+    }
+
+    /** With extra serve flags (e.g. --tls-keystore) and the client that can reach it ({@code scheme} https). */
+    public static ControlPlaneProcess start(Path workDir, List<String> extraArgs, String scheme, HttpClient http)
+            throws Exception {
         Path dataDir = Files.createDirectories(workDir.resolve("cp-data"));
         Path log = workDir.resolve("control-plane.log");
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Jars.java(), "-Xmx256m", "-jar", Jars.controlPlane().toString(),
+        List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-Xmx256m", "-jar", Jars.controlPlane().toString(),
                 "serve", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
                 "--scheduler-interval", "1s"));
-        command.addAll(List.of(extraServeArgs));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, "http://127.0.0.1:" + port);
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, scheme + "://127.0.0.1:" + port, http);
         cp.awaitListening();
         return cp;
     }
@@ -69,7 +77,6 @@ public final class ControlPlaneProcess implements AutoCloseable {
     }
 
     private void awaitListening() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

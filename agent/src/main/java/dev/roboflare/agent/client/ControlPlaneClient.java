@@ -49,7 +49,8 @@ public final class ControlPlaneClient {
                 .readTimeout(Duration.ofSeconds(30))
                 .writeTimeout(Duration.ofSeconds(30))
                 .retryOnConnectionFailure(true)
-                .addInterceptor(new ReachabilityLog(base));
+                .addInterceptor(new ReachabilityLog(base, tls == null ? dev.roboflare.agent.trust.ControlPlaneTls.SYSTEM_CAS_HINT
+                        : tls.refusalHint()));
         OkHttpClient shared = plain.build();
         OkHttpClient.Builder api = shared.newBuilder();
         OkHttpClient.Builder downloads = shared.newBuilder();

@@ -28,12 +28,24 @@ import okhttp3.OkHttpClient;
  * the SHA-256 from the API and the signed statement anyway.
  */
 public final class ControlPlaneTls {
+    /** What to check when the system CAs refuse the control plane's certificate. */
+    public static final String SYSTEM_CAS_HINT = "the system CAs do not trust it; use a certificate from a CA in the "
+            + "robot's trust store, or give the agent --ca-bundle (your CA, PEM) or --pin-sha256 (the certificate's "
+            + "fingerprint)";
+
     private final X509TrustManager strict;
     private final boolean pinned;
+    private final String refusalHint;
 
-    private ControlPlaneTls(X509TrustManager strict, boolean pinned) {
+    private ControlPlaneTls(X509TrustManager strict, boolean pinned, String refusalHint) {
         this.strict = strict;
         this.pinned = pinned;
+        this.refusalHint = refusalHint;
+    }
+
+    /** What a technician should check when this trust refuses the control plane's certificate (for the log). */
+    public String refusalHint() {
+        return refusalHint;
     }
 
     /** Null when neither is given (system CAs). */
@@ -42,7 +54,10 @@ public final class ControlPlaneTls {
             throw new IllegalArgumentException("use --ca-bundle or --pin-sha256, not both");
         }
         if (caBundle != null) {
-            return new ControlPlaneTls(bundleTrust(caBundle), false);
+            return new ControlPlaneTls(bundleTrust(caBundle), false, "--ca-bundle " + caBundle + " does not hold the "
+                    + "CA that signed it; put that CA's certificate (PEM) in the bundle (openssl s_client -connect "
+                    + "HOST:PORT -showcerts shows the chain the control plane sends), or check --control-plane points "
+                    + "at the right server");
         }
         if (pinSha256 != null) {
             String pin = pinSha256.replace(":", "").toLowerCase(Locale.ROOT);
@@ -50,7 +65,10 @@ public final class ControlPlaneTls {
                 throw new IllegalArgumentException("--pin-sha256 must be 64 hex digits (colons allowed), the SHA-256 "
                         + "of the control plane's certificate: openssl x509 -in cert.pem -noout -fingerprint -sha256");
             }
-            return new ControlPlaneTls(new PinnedTrust(pin), true);
+            return new ControlPlaneTls(new PinnedTrust(pin), true, "it is not the certificate pinned with "
+                    + "--pin-sha256 " + pin + "; if the control plane's certificate was renewed, check the new one "
+                    + "and pin its fingerprint (openssl x509 -in cert.pem -noout -fingerprint -sha256), else "
+                    + "something else answers at --control-plane");
         }
         return null;
     }
@@ -123,18 +141,25 @@ public final class ControlPlaneTls {
         }
 
         static boolean matches(String pin, Certificate leaf) {
+            return pin.equals(fingerprint(leaf));
+        }
+
+        static String fingerprint(Certificate cert) {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()))
-                        .equals(pin);
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
             } catch (GeneralSecurityException e) {
-                return false;
+                return "(unreadable certificate)";
             }
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            if (chain == null || chain.length == 0 || !matches(pin, chain[0])) {
-                throw new CertificateException("the control plane's certificate does not match --pin-sha256 " + pin);
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("the control plane sent no certificate");
+            }
+            if (!matches(pin, chain[0])) {
+                throw new CertificateException("the control plane's certificate has SHA-256 " + fingerprint(chain[0])
+                        + ", not the pinned " + pin);
             }
             chain[0].checkValidity();
         }

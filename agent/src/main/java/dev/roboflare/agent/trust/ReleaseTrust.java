@@ -26,8 +26,6 @@ import java.util.Set;
  * unless this robot ran that release before (an explicit rollback). Nothing here trusts the control plane.
  */
 public final class ReleaseTrust {
-    /** This agent's version, compared with a statement's min_agent_version. */
-    public static final String AGENT_VERSION = "0.1.0";
     private static final ObjectMapper JSON = WireJson.lenient();
 
     private final Map<String, PublicKey> keys;
@@ -36,6 +34,7 @@ public final class ReleaseTrust {
     private final Clock clock;
     private final RanReleases ran;
 
+    /** {@code agentVersion}: this agent's, compared with a statement's min_agent_version (see AgentVersion). */
     public ReleaseTrust(List<PublicKey> trustedKeys, String versionFloor, String agentVersion, Clock clock,
                         RanReleases ran) {
         Map<String, PublicKey> m = new LinkedHashMap<>();

@@ -150,6 +150,31 @@ public final class ControlPlaneClient {
                 (status, replayed, body) -> JSON.readValue(body, new TypeReference<>() { }));
     }
 
+    public dev.roboflare.protocol.TrustApi.Organisation createOrganisation(String name) {
+        return created(post(url("api", "orgs"), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name), null),
+                dev.roboflare.protocol.TrustApi.Organisation.class).value();
+    }
+
+    public List<dev.roboflare.protocol.TrustApi.Organisation> organisations() {
+        return get(url("api", "orgs"), new TypeReference<>() { });
+    }
+
+    public dev.roboflare.protocol.TrustApi.OperatorTokenCreated createOperatorToken(String name, String org,
+                                                                                    boolean readOnly) {
+        return created(post(url("api", "operator-tokens"),
+                new dev.roboflare.protocol.TrustApi.CreateOperatorToken(name, readOnly, org), null),
+                dev.roboflare.protocol.TrustApi.OperatorTokenCreated.class).value();
+    }
+
+    public List<dev.roboflare.protocol.TrustApi.OperatorToken> operatorTokens() {
+        return get(url("api", "operator-tokens"), new TypeReference<>() { });
+    }
+
+    public dev.roboflare.protocol.TrustApi.OperatorToken revokeOperatorToken(String tokenId) {
+        return call(post(url("api", "operator-tokens", tokenId, "revoke"), java.util.Map.of(), null),
+                dev.roboflare.protocol.TrustApi.OperatorToken.class);
+    }
+
     public String baseUrl() {
         String s = base.toString();
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;

@@ -4,6 +4,7 @@ import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import io.javalin.Javalin;
@@ -46,12 +47,13 @@ final class ArtifactRoutes {
 
     void register(Javalin app, OperatorAuth operator) {
         app.post("/api/artifacts", operator.require(this::upload));
-        app.get("/api/artifacts", operator.require(ctx -> ctx.json(catalog.list())));
-        app.get("/api/artifacts/{id}", operator.require(ctx -> ctx.json(catalog.get(ctx.pathParam("id")))));
+        app.get("/api/artifacts", operator.require((ctx, op) -> ctx.json(catalog.list(op.org()))));
+        app.get("/api/artifacts/{id}", operator.require((ctx, op) ->
+                ctx.json(catalog.get(op.org(), ctx.pathParam("id")))));
         app.get("/api/artifacts/{id}/download", this::download);
     }
 
-    private void upload(Context ctx) throws IOException {
+    private void upload(Context ctx, OperatorTokens.Grant op) throws IOException {
         ArtifactKind kind = kind(ctx.queryParam("kind"));
         String name = ctx.queryParam("name");
         if (name == null || name.isBlank()) {
@@ -65,7 +67,8 @@ final class ArtifactRoutes {
             throw RequestRejected.badRequest("the request body is empty; send the artifact's bytes as the raw body, "
                     + "e.g. curl --data-binary @app.tar.gz");
         }
-        ArtifactCatalog.Upload upload = catalog.upload(kind, name.trim(), new UploadStream(ctx.req().getInputStream()));
+        ArtifactCatalog.Upload upload = catalog.upload(op.org(), kind, name.trim(),
+                new UploadStream(ctx.req().getInputStream()));
         ctx.status(upload.created() ? 201 : 200).json(upload.artifact());
     }
 

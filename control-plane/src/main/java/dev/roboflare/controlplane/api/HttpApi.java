@@ -14,6 +14,7 @@ import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.release.ReleasePublisher;
 import dev.roboflare.controlplane.trust.OperatorTokens;
+import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
 import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import dev.roboflare.protocol.WireJson;
@@ -32,7 +33,8 @@ public final class HttpApi {
                            FleetRegistry fleets, DeploymentCreator deploymentCreator,
                            DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,
                            DispatchedWork dispatchedWork, RobotReports reports, ReleaseSignatures signatures,
-                           RobotTokenRotation robotTokens, OperatorTokens operatorTokens) {
+                           RobotTokenRotation robotTokens, OperatorTokens operatorTokens,
+                           Organisations organisations) {
     }
 
     /**
@@ -48,13 +50,13 @@ public final class HttpApi {
             config.jsonMapper(new JavalinJackson(WireJson.lenient(), false));
         });
         Problems.register(app);
-        OperatorAuth operator = new OperatorAuth(s.operatorToken(), s.operatorTokens());
+        OperatorAuth operator = new OperatorAuth(s.operatorTokens());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
         new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.canceller(),
-                s.idempotency(), s.operatorToken().scope(), s.deployments())
+                s.idempotency(), s.deployments())
                 .register(app, operator);
-        new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens()).register(app, operator);
+        new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens(), s.organisations()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
         new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui

@@ -11,6 +11,7 @@ import dev.roboflare.controlplane.deploy.DeploymentViews;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.controlplane.release.ReleasePublisher;
+import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.protocol.OperatorApi.CreateDeployment;
 import dev.roboflare.protocol.OperatorApi.CreateFleet;
 import dev.roboflare.protocol.OperatorApi.CreateRelease;
@@ -34,15 +35,13 @@ final class OperatorRoutes {
     private final DeploymentCreator deploymentCreator;
     private final DeploymentCanceller canceller;
     private final IdempotentRequests idempotency;
-    private final String idempotencyScope;
     private final DeploymentViews deployments;
 
     OperatorRoutes(ReleasePublisher releases, RobotRegistry robots, FleetRegistry fleets,
                    DeploymentCreator deploymentCreator, DeploymentCanceller canceller, IdempotentRequests idempotency,
-                   String idempotencyScope, DeploymentViews deployments) {
+                   DeploymentViews deployments) {
         this.canceller = canceller;
         this.idempotency = idempotency;
-        this.idempotencyScope = idempotencyScope;
         this.releases = releases;
         this.robots = robots;
         this.fleets = fleets;
@@ -51,42 +50,44 @@ final class OperatorRoutes {
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.post("/api/releases", operator.require(ctx ->
-                ctx.status(201).json(releases.publish(JsonBodies.read(ctx, CreateRelease.class, RELEASE_EXAMPLE)))));
-        app.get("/api/releases", operator.require(ctx -> ctx.json(releases.list())));
-        app.get("/api/releases/{id}", operator.require(ctx -> ctx.json(releases.get(ctx.pathParam("id")))));
+        app.post("/api/releases", operator.require((ctx, op) -> ctx.status(201).json(
+                releases.publish(op.org(), JsonBodies.read(ctx, CreateRelease.class, RELEASE_EXAMPLE)))));
+        app.get("/api/releases", operator.require((ctx, op) -> ctx.json(releases.list(op.org()))));
+        app.get("/api/releases/{id}", operator.require((ctx, op) ->
+                ctx.json(releases.get(op.org(), ctx.pathParam("id")))));
 
-        app.post("/api/robots", operator.require(ctx ->
-                ctx.status(201).json(robots.create(JsonBodies.read(ctx, CreateRobot.class, ROBOT_EXAMPLE).name()))));
-        app.get("/api/robots", operator.require(ctx -> ctx.json(robots.list())));
-        app.get("/api/robots/{id}", operator.require(ctx -> ctx.json(robots.get(ctx.pathParam("id")))));
+        app.post("/api/robots", operator.require((ctx, op) -> ctx.status(201).json(
+                robots.create(op.org(), JsonBodies.read(ctx, CreateRobot.class, ROBOT_EXAMPLE).name()))));
+        app.get("/api/robots", operator.require((ctx, op) -> ctx.json(robots.list(op.org()))));
+        app.get("/api/robots/{id}", operator.require((ctx, op) -> ctx.json(robots.get(op.org(), ctx.pathParam("id")))));
 
-        app.post("/api/fleets", operator.require(ctx ->
-                ctx.status(201).json(fleets.create(JsonBodies.read(ctx, CreateFleet.class, FLEET_EXAMPLE)))));
-        app.get("/api/fleets", operator.require(ctx -> ctx.json(fleets.list())));
-        app.get("/api/fleets/{id}", operator.require(ctx -> ctx.json(fleets.get(ctx.pathParam("id")))));
-        app.put("/api/fleets/{id}/robots/{robot_id}", operator.require(ctx ->
-                ctx.json(fleets.addRobot(ctx.pathParam("id"), ctx.pathParam("robot_id")))));
+        app.post("/api/fleets", operator.require((ctx, op) -> ctx.status(201).json(
+                fleets.create(op.org(), JsonBodies.read(ctx, CreateFleet.class, FLEET_EXAMPLE)))));
+        app.get("/api/fleets", operator.require((ctx, op) -> ctx.json(fleets.list(op.org()))));
+        app.get("/api/fleets/{id}", operator.require((ctx, op) -> ctx.json(fleets.get(op.org(), ctx.pathParam("id")))));
+        app.put("/api/fleets/{id}/robots/{robot_id}", operator.require((ctx, op) ->
+                ctx.json(fleets.addRobot(op.org(), ctx.pathParam("id"), ctx.pathParam("robot_id")))));
 
         app.post("/api/deployments", operator.require(this::createDeployment));
         app.get("/api/deployments", operator.require(this::listDeployments));
-        app.get("/api/deployments/{id}", operator.require(ctx -> ctx.json(deployments.get(ctx.pathParam("id")))));
-        app.post("/api/deployments/{id}/cancel", operator.require(ctx ->
-                ctx.json(canceller.cancel(ctx.pathParam("id")))));
-        app.get("/api/deployments/{id}/events", operator.require(ctx ->
-                ctx.json(deployments.events(ctx.pathParam("id")))));
+        app.get("/api/deployments/{id}", operator.require((ctx, op) ->
+                ctx.json(deployments.get(op.org(), ctx.pathParam("id")))));
+        app.post("/api/deployments/{id}/cancel", operator.require((ctx, op) ->
+                ctx.json(canceller.cancel(op.org(), ctx.pathParam("id")))));
+        app.get("/api/deployments/{id}/events", operator.require((ctx, op) ->
+                ctx.json(deployments.events(op.org(), ctx.pathParam("id")))));
     }
 
-    private void createDeployment(Context ctx) {
+    private void createDeployment(Context ctx, OperatorTokens.Grant op) {
         // The header is checked before the body so a client learns about it even when its body is also wrong.
         String key = DeploymentCreator.validKey(ctx.header("Idempotency-Key"));
         CreateDeployment request = JsonBodies.read(ctx, CreateDeployment.class, DEPLOYMENT_EXAMPLE);
         DeploymentCreator.validate(request);
-        String scope = ctx.attribute(OperatorAuth.SCOPE) != null ? ctx.attribute(OperatorAuth.SCOPE)
-                : idempotencyScope;
-        IdempotentRequests.Response r = idempotency.run(scope, key, DeploymentCreator.fingerprint(request),
+        // Keys are scoped to the token (a hash of it), and a token acts in one organisation only.
+        IdempotentRequests.Response r = idempotency.run(op.idempotencyScope(), key,
+                DeploymentCreator.fingerprint(request),
                 c -> {
-                    DeploymentView d = deploymentCreator.insert(c, key, request);
+                    DeploymentView d = deploymentCreator.insert(c, op.org(), key, request);
                     return new IdempotentRequests.Response(201, json(d), d.id());
                 },
                 rejected -> new IdempotentRequests.Response(rejected.status(),
@@ -106,10 +107,10 @@ final class OperatorRoutes {
         }
     }
 
-    private void listDeployments(Context ctx) {
+    private void listDeployments(Context ctx, OperatorTokens.Grant op) {
         String robotId = ctx.queryParam("robot_id");
         if (robotId != null) {
-            robots.get(robotId); // 404 with a useful detail for an unknown robot
+            robots.get(op.org(), robotId); // 404 with a useful detail for an unknown robot (or another org's)
         }
         int limit = 100;
         String limitText = ctx.queryParam("limit");
@@ -120,6 +121,6 @@ final class OperatorRoutes {
                 throw RequestRejected.badRequest("limit must be a whole number between 1 and 1000, got '" + limitText + "'");
             }
         }
-        ctx.json(deployments.listNewestFirst(robotId, limit));
+        ctx.json(deployments.listNewestFirst(op.org(), robotId, limit));
     }
 }

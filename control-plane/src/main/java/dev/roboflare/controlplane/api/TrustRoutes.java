@@ -1,14 +1,19 @@
 package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.trust.OperatorTokens;
+import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
 import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import dev.roboflare.protocol.SignedStatement;
 import dev.roboflare.protocol.TrustApi.CreateOperatorToken;
+import dev.roboflare.protocol.TrustApi.CreateOrganisation;
 import dev.roboflare.protocol.TrustApi.RevokeRobotTokens;
 import io.javalin.Javalin;
 
-/** Release signatures, robot token rotation and revocation, extra operator tokens (operator API). */
+/**
+ * Release signatures, robot token rotation and revocation (in the caller's organisation), and, for the admin
+ * token only, organisations and extra operator tokens.
+ */
 final class TrustRoutes {
     private static final String SIGNATURE_EXAMPLE = "{\"statement\": \"<base64>\", \"signature\": \"<base64>\", "
             + "\"key_id\": \"...\"} (made by 'roboflare release sign')";
@@ -16,25 +21,37 @@ final class TrustRoutes {
     private final ReleaseSignatures signatures;
     private final RobotTokenRotation robotTokens;
     private final OperatorTokens operatorTokens;
+    private final Organisations organisations;
 
-    TrustRoutes(ReleaseSignatures signatures, RobotTokenRotation robotTokens, OperatorTokens operatorTokens) {
+    TrustRoutes(ReleaseSignatures signatures, RobotTokenRotation robotTokens, OperatorTokens operatorTokens,
+                Organisations organisations) {
         this.signatures = signatures;
         this.robotTokens = robotTokens;
         this.operatorTokens = operatorTokens;
+        this.organisations = organisations;
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.post("/api/releases/{id}/signatures", operator.require(ctx -> ctx.status(201).json(signatures.add(
-                ctx.pathParam("id"), JsonBodies.read(ctx, SignedStatement.class, SIGNATURE_EXAMPLE)))));
-        app.get("/api/releases/{id}/signatures", operator.require(ctx ->
-                ctx.json(signatures.list(ctx.pathParam("id")))));
-        app.post("/api/robots/{id}/tokens", operator.require(ctx ->
-                ctx.status(201).json(robotTokens.issue(ctx.pathParam("id")))));
-        app.get("/api/robots/{id}/tokens", operator.require(ctx -> ctx.json(robotTokens.list(ctx.pathParam("id")))));
-        app.post("/api/robots/{id}/revoke", operator.require(ctx -> ctx.json(robotTokens.revoke(ctx.pathParam("id"),
-                JsonBodies.read(ctx, RevokeRobotTokens.class, "{\"token_id\": \"...\"}, or {} for every token")
-                        .tokenId()))));
-        app.post("/api/operator-tokens", operator.require(ctx -> ctx.status(201).json(operatorTokens.create(
-                JsonBodies.read(ctx, CreateOperatorToken.class, "{\"name\": \"grafana\", \"read_only\": true}")))));
+        app.post("/api/releases/{id}/signatures", operator.require((ctx, op) -> ctx.status(201).json(signatures.add(
+                op.org(), ctx.pathParam("id"), JsonBodies.read(ctx, SignedStatement.class, SIGNATURE_EXAMPLE)))));
+        app.get("/api/releases/{id}/signatures", operator.require((ctx, op) ->
+                ctx.json(signatures.list(op.org(), ctx.pathParam("id")))));
+        app.post("/api/robots/{id}/tokens", operator.require((ctx, op) ->
+                ctx.status(201).json(robotTokens.issue(op.org(), ctx.pathParam("id")))));
+        app.get("/api/robots/{id}/tokens", operator.require((ctx, op) ->
+                ctx.json(robotTokens.list(op.org(), ctx.pathParam("id")))));
+        app.post("/api/robots/{id}/revoke", operator.require((ctx, op) -> ctx.json(robotTokens.revoke(op.org(),
+                ctx.pathParam("id"), JsonBodies.read(ctx, RevokeRobotTokens.class,
+                        "{\"token_id\": \"...\"}, or {} for every token").tokenId()))));
+
+        app.post("/api/orgs", operator.requireAdmin((ctx, op) -> ctx.status(201).json(organisations.create(
+                JsonBodies.read(ctx, CreateOrganisation.class, "{\"name\": \"acme-lab\"}")))));
+        app.get("/api/orgs", operator.requireAdmin((ctx, op) -> ctx.json(organisations.list())));
+        app.post("/api/operator-tokens", operator.requireAdmin((ctx, op) -> ctx.status(201).json(
+                operatorTokens.create(JsonBodies.read(ctx, CreateOperatorToken.class,
+                        "{\"name\": \"grafana\", \"org\": \"acme-lab\", \"read_only\": true}")))));
+        app.get("/api/operator-tokens", operator.requireAdmin((ctx, op) -> ctx.json(operatorTokens.list())));
+        app.post("/api/operator-tokens/{token_id}/revoke", operator.requireAdmin((ctx, op) ->
+                ctx.json(operatorTokens.revoke(ctx.pathParam("token_id")))));
     }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Uploads and lookups of artifacts. The same bytes uploaded again with the same kind and name return the
- * existing artifact; the same bytes under another name get a new row that shares the stored blob.
+ * existing artifact; the same bytes under another name, or by another organisation, get a new row that shares the
+ * stored blob, so no organisation learns what another one uploaded.
  */
 public final class ArtifactCatalog {
     private static final Logger log = LoggerFactory.getLogger(ArtifactCatalog.class);
@@ -36,7 +37,7 @@ public final class ArtifactCatalog {
     public record Upload(Artifact artifact, boolean created) {
     }
 
-    public Upload upload(ArtifactKind kind, String name, InputStream body) throws IOException {
+    public Upload upload(String org, ArtifactKind kind, String name, InputStream body) throws IOException {
         ArtifactStore.StoredBlob blob = store.put(body);
         if (blob.size() == 0) {
             throw RequestRejected.badRequest("the request body is empty; send the artifact's bytes as the raw body, "
@@ -44,34 +45,36 @@ public final class ArtifactCatalog {
         }
         try {
             return db.inTransaction(c -> {
-                Optional<Artifact> same = artifacts.findSameBytes(c, kind, name, blob.sha256());
+                Optional<Artifact> same = artifacts.findSameBytes(c, org, kind, name, blob.sha256());
                 if (same.isPresent()) {
                     return new Upload(same.get(), false);
                 }
                 Artifact a = new Artifact(Ids.newId(), kind, name, blob.sha256(), blob.size(), clock.instant());
-                artifacts.insert(c, a, blob.storageUrl());
-                log.info("artifact {} stored: kind={} name={} sha256={} size={}", a.id(), kind.wire(), name,
-                        a.sha256(), a.size());
+                artifacts.insert(c, org, a, blob.storageUrl());
+                log.info("artifact {} stored: org={} kind={} name={} sha256={} size={}", a.id(), org, kind.wire(),
+                        name, a.sha256(), a.size());
                 return new Upload(a, true);
             });
         } catch (StorageException e) {
             if (e.isUniqueViolation()) { // a concurrent upload of the same bytes committed first
-                return new Upload(db.read(c -> artifacts.findSameBytes(c, kind, name, blob.sha256())).orElseThrow(), false);
+                return new Upload(db.read(c -> artifacts.findSameBytes(c, org, kind, name, blob.sha256())).orElseThrow(),
+                        false);
             }
             throw e;
         }
     }
 
-    public Artifact get(String id) {
-        return db.read(c -> artifacts.find(c, id)).orElseThrow(() -> RequestRejected.notFound(
+    public Artifact get(String org, String id) {
+        return db.read(c -> artifacts.find(c, org, id)).orElseThrow(() -> RequestRejected.notFound(
                 "no artifact with id '" + id + "'; list artifacts with GET /api/artifacts"));
     }
 
+    /** Any organisation's: only for the signed download, whose URL names the artifact. */
     public Optional<Artifact> find(String id) {
         return db.read(c -> artifacts.find(c, id));
     }
 
-    public List<Artifact> list() {
-        return db.read(artifacts::listNewestFirst);
+    public List<Artifact> list(String org) {
+        return db.read(c -> artifacts.listNewestFirst(c, org));
     }
 }

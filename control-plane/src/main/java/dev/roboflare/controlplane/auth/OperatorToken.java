@@ -7,7 +7,11 @@ import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one operator bearer token, kept in DATA/operator-token (0600). Its value is never logged. */
+/**
+ * The bootstrap operator token, kept in DATA/operator-token (0600): the full-access admin of the built-in
+ * organisation 'default', the only token that may create organisations and issue or revoke operator tokens.
+ * Its value is never logged.
+ */
 public final class OperatorToken {
     private static final Logger log = LoggerFactory.getLogger(OperatorToken.class);
     public static final String FILE_NAME = "operator-token";
@@ -28,10 +32,15 @@ public final class OperatorToken {
 
     /**
      * What Idempotency-Keys are scoped to: a short hash of the token (never the token itself). A rotated token
-     * starts a fresh key space; there is one organisation per control plane.
+     * starts a fresh key space; every token acts in one organisation, so keys never cross organisations either.
      */
     public String scope() {
-        return "op:" + dev.roboflare.controlplane.Sha256.hex(new String(token, StandardCharsets.UTF_8)).substring(0, 16);
+        return "op:" + sha256().substring(0, 16);
+    }
+
+    /** The token's SHA-256 (hex): what a status-page session remembers instead of the token. */
+    public String sha256() {
+        return dev.roboflare.controlplane.Sha256.hex(new String(token, StandardCharsets.UTF_8));
     }
 
     /** Constant-time, so response timing does not leak how much of a guess was right. */

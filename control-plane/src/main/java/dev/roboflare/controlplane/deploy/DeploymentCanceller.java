@@ -31,10 +31,10 @@ public final class DeploymentCanceller {
         this.stopper = new DeploymentStopper(db);
     }
 
-    public DeploymentView cancel(String id) {
+    public DeploymentView cancel(String org, String id) {
         Instant now = clock.instant();
         return db.inTransaction(c -> {
-            DeploymentView d = views.load(c, id); // 404 for an unknown id
+            DeploymentView d = views.load(c, org, id); // 404 for an unknown id or another organisation's
             if (d.parentId() != null) {
                 throw RequestRejected.conflict("deployment " + id + " is one robot's part of fleet deployment "
                         + d.parentId() + "; cancel the fleet deployment (POST /api/deployments/" + d.parentId()
@@ -42,7 +42,7 @@ public final class DeploymentCanceller {
             }
             List<Active> stopped = stopper.stop(c, deployments.activeInTree(c, id), a -> "cancelled by operator", now);
             log.info("deployment {} cancelled: {} part(s) stopped", id, stopped.size());
-            return views.load(c, id);
+            return views.load(c, org, id);
         });
     }
 }

@@ -56,14 +56,17 @@ public final class DeploymentCreator {
         this.stopper = new DeploymentStopper(db);
     }
 
-    /** Inside the caller's transaction; throws RequestRejected for unknown ids and past schedules. */
-    public DeploymentView insert(Connection c, String key, CreateDeployment request) throws SQLException {
+    /**
+     * Inside the caller's transaction; throws RequestRejected for unknown ids and past schedules. The release and
+     * the target must be {@code org}'s: another organisation's id is as unknown as one that never existed.
+     */
+    public DeploymentView insert(Connection c, String org, String key, CreateDeployment request) throws SQLException {
         Instant now = clock.instant();
         if (request.scheduledAt() != null && request.scheduledAt().isBefore(now.minus(PAST_TOLERANCE))) {
             throw RequestRejected.unprocessable("scheduled_at " + request.scheduledAt() + " is in the past (now is "
                     + now + "); leave scheduled_at out to deploy now, or give a future time");
         }
-        if (releases.find(c, request.releaseId()).isEmpty()) {
+        if (releases.find(c, org, request.releaseId()).isEmpty()) {
             throw RequestRejected.unprocessable("release_id '" + request.releaseId() + "' does not exist; "
                     + "publish one with POST /api/releases or list them with GET /api/releases");
         }
@@ -76,7 +79,7 @@ public final class DeploymentCreator {
         Map<String, String> quarantined = Map.of(); // robot id -> a deployment in which it rolled this release back
         Map<String, Integer> waves = new HashMap<>(); // child id -> wave, for a batched fleet rollout
         if (request.targetKind() == TargetKind.ROBOT) {
-            requireRobot(c, request.targetId());
+            requireRobot(c, org, request.targetId());
             if (!force) {
                 Map<String, String> rolledBack = rollouts.rolledBack(c, request.releaseId(), "?", request.targetId());
                 if (!rolledBack.isEmpty()) {
@@ -90,7 +93,7 @@ public final class DeploymentCreator {
                     request.targetId(), key, request.scheduledAt(), now, null));
             newByRobot.put(request.targetId(), parentId);
         } else {
-            List<String> members = fleetMembers(c, request.targetId());
+            List<String> members = fleetMembers(c, org, request.targetId());
             if (!force) {
                 quarantined = rollouts.rolledBack(c, request.releaseId(),
                         "SELECT robot_id FROM fleet_robots WHERE fleet_id = ?", request.targetId());
@@ -117,7 +120,7 @@ public final class DeploymentCreator {
         }
         List<Active> superseded = stopper.stop(c, older,
                 a -> "superseded by " + newByRobot.get(a.robotId()), now);
-        deployments.insertBatch(c, rows);
+        deployments.insertBatch(c, org, rows);
         if (request.targetKind() == TargetKind.FLEET) {
             rollouts.insertPolicy(c, new RolloutRows.Policy(parentId, request.maxFailureRatio() == null
                     ? RolloutGate.DEFAULT_MAX_FAILURE_RATIO : request.maxFailureRatio(), RolloutGate.MIN_FINISHED,
@@ -144,18 +147,18 @@ public final class DeploymentCreator {
                         + "batch_size={} {}", parentId, request.releaseId(), request.targetKind().wire(),
                 request.targetId(), rows.size() - 1, superseded.size(), quarantined.size(), request.batchSize(),
                 dueNow ? "dispatched" : "queued until " + request.scheduledAt());
-        return views.load(c, parentId);
+        return views.load(c, org, parentId);
     }
 
-    private void requireRobot(Connection c, String robotId) throws SQLException {
-        if (robots.find(c, robotId).isEmpty()) {
+    private void requireRobot(Connection c, String org, String robotId) throws SQLException {
+        if (robots.find(c, org, robotId).isEmpty()) {
             throw RequestRejected.unprocessable("target_id '" + robotId + "' is not a robot; list robots with "
                     + "GET /api/robots (or set target_kind to \"fleet\" for a fleet id)");
         }
     }
 
-    private List<String> fleetMembers(Connection c, String fleetId) throws SQLException {
-        if (fleets.find(c, fleetId).isEmpty()) {
+    private List<String> fleetMembers(Connection c, String org, String fleetId) throws SQLException {
+        if (fleets.find(c, org, fleetId).isEmpty()) {
             throw RequestRejected.unprocessable("target_id '" + fleetId + "' is not a fleet; list fleets with "
                     + "GET /api/fleets (or set target_kind to \"robot\" for a robot id)");
         }

@@ -27,23 +27,26 @@ public final class DeploymentViews {
         this.db = db;
     }
 
-    public DeploymentView get(String id) {
-        return db.read(c -> load(c, id));
+    public DeploymentView get(String org, String id) {
+        return db.read(c -> load(c, org, id));
     }
 
-    public List<Event> events(String id) {
+    public List<Event> events(String org, String id) {
         return db.read(c -> {
-            require(c, id);
+            require(c, org, id);
             return events.listOldestFirst(c, id);
         });
     }
 
-    /** With a robot id: that robot's deployments (fleet children included); without: operator-created ones. */
-    public List<DeploymentView> listNewestFirst(String robotId, int limit) {
+    /**
+     * With a robot id (the caller checked it is one of {@code org}'s robots): that robot's deployments, fleet
+     * children included; without: the organisation's operator-created ones.
+     */
+    public List<DeploymentView> listNewestFirst(String org, String robotId, int limit) {
         int capped = Math.max(1, Math.min(limit, MAX_LIST));
         return db.read(c -> {
             List<DeploymentRow> rows = robotId == null
-                    ? deployments.topLevelNewestFirst(c, capped)
+                    ? deployments.topLevelNewestFirst(c, org, capped)
                     : deployments.forRobotNewestFirst(c, robotId, capped);
             List<DeploymentView> out = new ArrayList<>();
             for (DeploymentRow row : rows) {
@@ -53,12 +56,12 @@ public final class DeploymentViews {
         });
     }
 
-    DeploymentView load(Connection c, String id) throws SQLException {
-        return view(c, require(c, id));
+    DeploymentView load(Connection c, String org, String id) throws SQLException {
+        return view(c, require(c, org, id));
     }
 
-    private DeploymentRow require(Connection c, String id) throws SQLException {
-        return deployments.find(c, id).orElseThrow(() -> RequestRejected.notFound(
+    private DeploymentRow require(Connection c, String org, String id) throws SQLException {
+        return deployments.find(c, org, id).orElseThrow(() -> RequestRejected.notFound(
                 "no deployment with id '" + id + "'; list deployments with GET /api/deployments"));
     }
 

@@ -31,7 +31,7 @@ public final class FleetRegistry {
         this.clock = clock;
     }
 
-    public Fleet create(CreateFleet request) {
+    public Fleet create(String org, CreateFleet request) {
         String name = Names.require(request.name(), "fleet");
         List<String> robotIds = request.robotIds() == null ? List.of() : request.robotIds();
         if (robotIds.stream().anyMatch(id -> id == null || id.isBlank())) {
@@ -41,7 +41,7 @@ public final class FleetRegistry {
         Fleet fleet = db.inTransaction(c -> {
             List<String> unknown = new ArrayList<>();
             for (String robotId : robotIds) {
-                if (robots.find(c, robotId).isEmpty()) {
+                if (robots.find(c, org, robotId).isEmpty()) { // another organisation's robot: unknown here
                     unknown.add(robotId);
                 }
             }
@@ -49,7 +49,7 @@ public final class FleetRegistry {
                 throw RequestRejected.unprocessable("robot_ids " + unknown + " do not exist; create robots with "
                         + "POST /api/robots or list them with GET /api/robots");
             }
-            fleets.insert(c, id, name, clock.instant());
+            fleets.insert(c, org, id, name, clock.instant());
             for (String robotId : new LinkedHashSet<>(robotIds)) {
                 fleets.addRobot(c, id, robotId, clock.instant());
             }
@@ -59,10 +59,10 @@ public final class FleetRegistry {
         return fleet;
     }
 
-    public Fleet addRobot(String fleetId, String robotId) {
+    public Fleet addRobot(String org, String fleetId, String robotId) {
         return db.inTransaction(c -> {
-            FleetRow fleet = requireFleet(c, fleetId);
-            if (robots.find(c, robotId).isEmpty()) {
+            FleetRow fleet = requireFleet(c, org, fleetId);
+            if (robots.find(c, org, robotId).isEmpty()) {
                 throw RequestRejected.notFound("no robot with id '" + robotId + "'; create it with POST /api/robots");
             }
             fleets.addRobot(c, fleetId, robotId, clock.instant());
@@ -71,22 +71,22 @@ public final class FleetRegistry {
         });
     }
 
-    public Fleet get(String fleetId) {
-        return db.read(c -> view(c, requireFleet(c, fleetId)));
+    public Fleet get(String org, String fleetId) {
+        return db.read(c -> view(c, requireFleet(c, org, fleetId)));
     }
 
-    public List<Fleet> list() {
+    public List<Fleet> list(String org) {
         return db.read(c -> {
             List<Fleet> out = new ArrayList<>();
-            for (FleetRow row : fleets.listOldestFirst(c)) {
+            for (FleetRow row : fleets.listOldestFirst(c, org)) {
                 out.add(view(c, row));
             }
             return out;
         });
     }
 
-    private FleetRow requireFleet(Connection c, String fleetId) throws SQLException {
-        return fleets.find(c, fleetId).orElseThrow(() -> RequestRejected.notFound(
+    private FleetRow requireFleet(Connection c, String org, String fleetId) throws SQLException {
+        return fleets.find(c, org, fleetId).orElseThrow(() -> RequestRejected.notFound(
                 "no fleet with id '" + fleetId + "'; list fleets with GET /api/fleets"));
     }
 

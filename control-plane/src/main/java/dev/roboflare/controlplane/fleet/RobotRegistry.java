@@ -38,30 +38,30 @@ public final class RobotRegistry {
         this.clock = clock;
     }
 
-    public RobotCredentials create(String name) {
+    public RobotCredentials create(String org, String name) {
         String cleanName = Names.require(name, "robot");
         String token = RobotTokens.newToken();
         RobotRow row = new RobotRow(Ids.newId(), cleanName, clock.instant(), null);
         db.inTransaction(c -> {
-            robots.insert(c, row, RobotTokens.fingerprint(token));
+            robots.insert(c, org, row, RobotTokens.fingerprint(token));
             return null;
         });
-        log.info("robot {} created: name={}", row.id(), cleanName);
+        log.info("robot {} created: org={} name={}", row.id(), org, cleanName);
         return new RobotCredentials(row.id(), cleanName, token);
     }
 
-    public Robot get(String id) {
+    public Robot get(String org, String id) {
         return db.read(c -> {
-            RobotRow row = robots.find(c, id).orElseThrow(() -> RequestRejected.notFound(
+            RobotRow row = robots.find(c, org, id).orElseThrow(() -> RequestRejected.notFound(
                     "no robot with id '" + id + "'; list robots with GET /api/robots"));
             return view(c, row);
         });
     }
 
-    public List<Robot> list() {
+    public List<Robot> list(String org) {
         return db.read(c -> {
             List<Robot> out = new ArrayList<>();
-            for (RobotRow row : robots.listOldestFirst(c)) {
+            for (RobotRow row : robots.listOldestFirst(c, org)) {
                 out.add(view(c, row));
             }
             return out;

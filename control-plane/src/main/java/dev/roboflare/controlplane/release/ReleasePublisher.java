@@ -34,7 +34,7 @@ public final class ReleasePublisher {
         this.clock = clock;
     }
 
-    public Release publish(CreateRelease request) {
+    public Release publish(String org, CreateRelease request) {
         if (request.artifactId() == null || request.artifactId().isBlank()) {
             throw RequestRejected.badRequest("artifact_id is required; upload the build with POST /api/artifacts first");
         }
@@ -49,12 +49,13 @@ public final class ReleasePublisher {
         String notes = request.notes() == null ? "" : request.notes();
         try {
             Release release = db.inTransaction(c -> {
-                Artifact artifact = artifacts.find(c, request.artifactId()).orElseThrow(() ->
+                Artifact artifact = artifacts.find(c, org, request.artifactId()).orElseThrow(() ->
                         RequestRejected.unprocessable("artifact_id '" + request.artifactId()
                                 + "' does not exist; upload it with POST /api/artifacts and use the id it returns"));
-                rejectDuplicate(releases.findIdBySemver(c, artifact.name(), semver).orElse(null), artifact.name(), semver);
+                rejectDuplicate(releases.findIdBySemver(c, org, artifact.name(), semver).orElse(null), artifact.name(),
+                        semver);
                 Release r = new Release(Ids.newId(), artifact.id(), semver, notes, manifest, clock.instant());
-                releases.insert(c, r, artifact.name());
+                releases.insert(c, org, r, artifact.name());
                 return r;
             });
             log.info("release {} published: semver={} artifact={}", release.id(), semver, release.artifactId());
@@ -98,12 +99,12 @@ public final class ReleasePublisher {
         return candidate;
     }
 
-    public Release get(String id) {
-        return db.read(c -> releases.find(c, id)).orElseThrow(() -> RequestRejected.notFound(
+    public Release get(String org, String id) {
+        return db.read(c -> releases.find(c, org, id)).orElseThrow(() -> RequestRejected.notFound(
                 "no release with id '" + id + "'; list releases with GET /api/releases"));
     }
 
-    public List<Release> list() {
-        return db.read(releases::listNewestFirst);
+    public List<Release> list(String org) {
+        return db.read(c -> releases.listNewestFirst(c, org));
     }
 }

@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The artifacts table. */
+/** The artifacts table. Each row belongs to one organisation (V21); operators only ever reach their own. */
 public final class ArtifactRows {
     private static final String COLUMNS = "id, kind, name, sha256, size_bytes, created_at";
 
-    public void insert(Connection c, Artifact a, String storageUrl) throws SQLException {
+    public void insert(Connection c, String org, Artifact a, String storageUrl) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO artifacts (id, kind, name, sha256, size_bytes, storage_url, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO artifacts (id, kind, name, sha256, size_bytes, storage_url, created_at, org) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, a.id());
             ps.setString(2, a.kind().wire());
             ps.setString(3, a.name());
@@ -25,10 +25,12 @@ public final class ArtifactRows {
             ps.setLong(5, a.size());
             ps.setString(6, storageUrl);
             ps.setLong(7, Times.toMicros(a.createdAt()));
+            ps.setString(8, org);
             ps.executeUpdate();
         }
     }
 
+    /** Any organisation's: for the robot side (signed downloads, a robot's deployments), never for operators. */
     public Optional<Artifact> find(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM artifacts WHERE id = ?")) {
             ps.setString(1, id);
@@ -36,20 +38,30 @@ public final class ArtifactRows {
         }
     }
 
-    public Optional<Artifact> findSameBytes(Connection c, ArtifactKind kind, String name, String sha256)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM artifacts WHERE kind = ? AND name = ? AND sha256 = ?")) {
-            ps.setString(1, kind.wire());
-            ps.setString(2, name);
-            ps.setString(3, sha256);
+    public Optional<Artifact> find(Connection c, String org, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM artifacts WHERE id = ? AND org = ?")) {
+            ps.setString(1, id);
+            ps.setString(2, org);
             return first(ps);
         }
     }
 
-    public List<Artifact> listNewestFirst(Connection c) throws SQLException {
+    public Optional<Artifact> findSameBytes(Connection c, String org, ArtifactKind kind, String name, String sha256)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM artifacts ORDER BY created_at DESC, id")) {
+                "SELECT " + COLUMNS + " FROM artifacts WHERE org = ? AND kind = ? AND name = ? AND sha256 = ?")) {
+            ps.setString(1, org);
+            ps.setString(2, kind.wire());
+            ps.setString(3, name);
+            ps.setString(4, sha256);
+            return first(ps);
+        }
+    }
+
+    public List<Artifact> listNewestFirst(Connection c, String org) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM artifacts WHERE org = ? ORDER BY created_at DESC, id")) {
+            ps.setString(1, org);
             List<Artifact> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -12,8 +12,9 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The connection pool plus the schema, migrated by Flyway from classpath:db/migration on every start.
- * The migrations are portable SQL and run unchanged on SQLite and PostgreSQL; the one behavioural difference
- * the rest of the code sees is {@link Dialect}.
+ * The migrations are portable SQL and run unchanged on SQLite and PostgreSQL, except the few a portable statement
+ * cannot express (SQLite cannot drop a constraint), which live in db/migration-sqlite and db/migration-postgresql
+ * under the same version number. The one behavioural difference the rest of the code sees is {@link Dialect}.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -54,16 +55,16 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("postgresql");
         hikari.setMaximumPoolSize(10);
         // READ COMMITTED (the default) plus row locks where a decision depends on a row another instance may change.
-        HikariDataSource pool = migratedPool(hikari);
+        HikariDataSource pool = migratedPool(hikari, Dialect.POSTGRESQL);
         log.info("database {} ready (PostgreSQL)", jdbcUrl.replaceAll("password=[^&]*", "password=***"));
         return new Database(pool, Dialect.POSTGRESQL);
     }
 
     /** A pool with the schema migrated; closed again when the migration fails, so nothing leaks. */
-    private static HikariDataSource migratedPool(HikariConfig hikari) {
+    private static HikariDataSource migratedPool(HikariConfig hikari, Dialect dialect) {
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
-            migrate(pool);
+            migrate(pool, dialect);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -88,15 +89,16 @@ public final class Database implements AutoCloseable {
         hikari.setDataSource(sqliteSource);
         hikari.setPoolName("sqlite");
         hikari.setMaximumPoolSize(4);
-        HikariDataSource pool = migratedPool(hikari);
+        HikariDataSource pool = migratedPool(hikari, Dialect.SQLITE);
         log.info("database {} ready (SQLite, WAL)", file.toAbsolutePath().normalize());
         return new Database(pool, Dialect.SQLITE);
     }
 
-    private static void migrate(DataSource dataSource) {
+    private static void migrate(DataSource dataSource, Dialect dialect) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:db/migration",
+                        "classpath:db/migration-" + dialect.name().toLowerCase(java.util.Locale.ROOT))
                 .load()
                 .migrate();
     }

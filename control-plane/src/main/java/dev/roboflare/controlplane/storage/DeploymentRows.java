@@ -28,9 +28,9 @@ public final class DeploymentRows {
             + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) ";
 
     private static final String INSERT_SQL = "INSERT INTO deployments (id, parent_id, release_id, target_kind, "
-            + "target_id, robot_id, idempotency_key, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "target_id, robot_id, idempotency_key, scheduled_at, created_at, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    private static void bind(PreparedStatement ps, DeploymentRow d) throws SQLException {
+    private static void bind(PreparedStatement ps, String org, DeploymentRow d) throws SQLException {
         ps.setString(1, d.id());
         ps.setString(2, d.parentId());
         ps.setString(3, d.releaseId());
@@ -40,23 +40,19 @@ public final class DeploymentRows {
         ps.setString(7, d.idempotencyKey());
         Rows.setNullableMicros(ps, 8, d.scheduledAt());
         ps.setLong(9, Times.toMicros(d.createdAt()));
+        ps.setString(10, org);
     }
 
-    public void insert(Connection c, DeploymentRow d) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                INSERT_SQL)) {
-            bind(ps, d);
-            ps.executeUpdate();
-        }
-    }
-
-    /** Many rows in one round trip per chunk: a fleet of 10,000 robots is 10 batches, not 10,000 statements. */
-    public void insertBatch(Connection c, List<DeploymentRow> rows) throws SQLException {
+    /**
+     * Many rows in one round trip per chunk: a fleet of 10,000 robots is 10 batches, not 10,000 statements.
+     * A fleet's children carry their parent's organisation.
+     */
+    public void insertBatch(Connection c, String org, List<DeploymentRow> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 INSERT_SQL)) {
             int pending = 0;
             for (DeploymentRow d : rows) {
-                bind(ps, d);
+                bind(ps, org, d);
                 ps.addBatch();
                 if (++pending == BATCH) {
                     ps.executeBatch();
@@ -173,8 +169,14 @@ public final class DeploymentRows {
         }
     }
 
+    /** Any organisation's: for the robot side and the scheduler, never for operators. */
     public Optional<DeploymentRow> find(Connection c, String id) throws SQLException {
         List<DeploymentRow> rows = query(c, WITH_STATUS + "WHERE d.id = ?", id);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public Optional<DeploymentRow> find(Connection c, String org, String id) throws SQLException {
+        List<DeploymentRow> rows = query(c, WITH_STATUS + "WHERE d.id = ? AND d.org = ?", id, org);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
@@ -215,8 +217,9 @@ public final class DeploymentRows {
     }
 
     /** Deployments operators created (not fleet children), newest first. */
-    public List<DeploymentRow> topLevelNewestFirst(Connection c, int limit) throws SQLException {
-        return query(c, WITH_STATUS + "WHERE d.parent_id IS NULL ORDER BY d.created_at DESC, d.id LIMIT ?", limit);
+    public List<DeploymentRow> topLevelNewestFirst(Connection c, String org, int limit) throws SQLException {
+        return query(c, WITH_STATUS + "WHERE d.org = ? AND d.parent_id IS NULL ORDER BY d.created_at DESC, d.id LIMIT ?",
+                org, limit);
     }
 
     private static List<DeploymentRow> query(Connection c, String sql, Object... params) throws SQLException {

@@ -14,11 +14,13 @@ public final class FleetRows {
     public record FleetRow(String id, String name) {
     }
 
-    public void insert(Connection c, String id, String name, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleets (id, name, created_at) VALUES (?, ?, ?)")) {
+    public void insert(Connection c, String org, String id, String name, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO fleets (id, name, created_at, org) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, name);
             ps.setLong(3, Times.toMicros(now));
+            ps.setString(4, org);
             ps.executeUpdate();
         }
     }
@@ -35,23 +37,27 @@ public final class FleetRows {
         }
     }
 
-    public Optional<FleetRow> find(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name FROM fleets WHERE id = ?")) {
+    public Optional<FleetRow> find(Connection c, String org, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name FROM fleets WHERE id = ? AND org = ?")) {
             ps.setString(1, id);
+            ps.setString(2, org);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new FleetRow(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         }
     }
 
-    public List<FleetRow> listOldestFirst(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name FROM fleets ORDER BY created_at, id");
-             ResultSet rs = ps.executeQuery()) {
-            List<FleetRow> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new FleetRow(rs.getString(1), rs.getString(2)));
+    public List<FleetRow> listOldestFirst(Connection c, String org) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, name FROM fleets WHERE org = ? ORDER BY created_at, id")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<FleetRow> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new FleetRow(rs.getString(1), rs.getString(2)));
+                }
+                return out;
             }
-            return out;
         }
     }
 

@@ -17,10 +17,10 @@ public final class ReleaseRows {
     private static final ObjectMapper JSON = WireJson.lenient();
     private static final String COLUMNS = "id, artifact_id, semver, notes, manifest_json, created_at";
 
-    public void insert(Connection c, Release r, String artifactName) throws SQLException {
+    public void insert(Connection c, String org, Release r, String artifactName) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO releases (id, artifact_id, artifact_name, semver, notes, manifest_json, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO releases (id, artifact_id, artifact_name, semver, notes, manifest_json, created_at, org) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.id());
             ps.setString(2, r.artifactId());
             ps.setString(3, artifactName);
@@ -28,10 +28,12 @@ public final class ReleaseRows {
             ps.setString(5, r.notes());
             ps.setString(6, r.manifestJson().toString());
             ps.setLong(7, Times.toMicros(r.createdAt()));
+            ps.setString(8, org);
             ps.executeUpdate();
         }
     }
 
+    /** Any organisation's: for the robot side and for rows already reached through the caller's org. */
     public Optional<Release> find(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM releases WHERE id = ?")) {
             ps.setString(1, id);
@@ -41,26 +43,40 @@ public final class ReleaseRows {
         }
     }
 
-    public Optional<String> findIdBySemver(Connection c, String artifactName, String semver) throws SQLException {
+    public Optional<Release> find(Connection c, String org, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM releases WHERE id = ? AND org = ?")) {
+            ps.setString(1, id);
+            ps.setString(2, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public Optional<String> findIdBySemver(Connection c, String org, String artifactName, String semver)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM releases WHERE artifact_name = ? AND semver = ?")) {
-            ps.setString(1, artifactName);
-            ps.setString(2, semver);
+                "SELECT id FROM releases WHERE org = ? AND artifact_name = ? AND semver = ?")) {
+            ps.setString(1, org);
+            ps.setString(2, artifactName);
+            ps.setString(3, semver);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }
 
-    public List<Release> listNewestFirst(Connection c) throws SQLException {
+    public List<Release> listNewestFirst(Connection c, String org) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM releases ORDER BY created_at DESC, id");
-             ResultSet rs = ps.executeQuery()) {
-            List<Release> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(map(rs));
+                "SELECT " + COLUMNS + " FROM releases WHERE org = ? ORDER BY created_at DESC, id")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Release> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+                return out;
             }
-            return out;
         }
     }
 

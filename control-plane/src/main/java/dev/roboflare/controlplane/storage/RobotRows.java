@@ -22,12 +22,14 @@ public final class RobotRows {
     private static final String COLUMNS =
             "id, name, created_at, last_seen_at, clock_skew_ms, agent_metrics, agent_reported_at";
 
-    public void insert(Connection c, RobotRow robot, String tokenSha256) throws SQLException {
+    /** A robot belongs to the organisation of the operator token that enrolled it. */
+    public void insert(Connection c, String org, RobotRow robot, String tokenSha256) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO robots (id, name, created_at, last_seen_at) VALUES (?, ?, ?, NULL)")) {
+                "INSERT INTO robots (id, name, created_at, last_seen_at, org) VALUES (?, ?, ?, NULL, ?)")) {
             ps.setString(1, robot.id());
             ps.setString(2, robot.name());
             ps.setLong(3, Times.toMicros(robot.createdAt()));
+            ps.setString(4, org);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -39,25 +41,28 @@ public final class RobotRows {
         }
     }
 
-    public Optional<RobotRow> find(Connection c, String id) throws SQLException {
+    public Optional<RobotRow> find(Connection c, String org, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM robots WHERE id = ?")) {
+                "SELECT " + COLUMNS + " FROM robots WHERE id = ? AND org = ?")) {
             ps.setString(1, id);
+            ps.setString(2, org);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
         }
     }
 
-    public List<RobotRow> listOldestFirst(Connection c) throws SQLException {
+    public List<RobotRow> listOldestFirst(Connection c, String org) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM robots ORDER BY created_at, id");
-             ResultSet rs = ps.executeQuery()) {
-            List<RobotRow> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(map(rs));
+                "SELECT " + COLUMNS + " FROM robots WHERE org = ? ORDER BY created_at, id")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<RobotRow> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+                return out;
             }
-            return out;
         }
     }
 

@@ -14,9 +14,12 @@ public final class TokenRows {
     public record RobotTokenRow(String tokenSha256, Instant createdAt, Instant revokedAt) {
     }
 
-    public record OperatorTokenRow(String tokenSha256, String name, boolean readOnly, Instant createdAt,
+    /** An extra operator token: it acts inside {@code org} only. */
+    public record OperatorTokenRow(String tokenSha256, String name, String org, boolean readOnly, Instant createdAt,
                                    Instant revokedAt) {
     }
+
+    private static final String OPERATOR_COLUMNS = "token_sha256, name, org, read_only, created_at, revoked_at";
 
     public void addRobotToken(Connection c, String robotId, String tokenSha256, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -67,23 +70,50 @@ public final class TokenRows {
 
     public void addOperatorToken(Connection c, OperatorTokenRow row) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO operator_tokens "
-                + "(token_sha256, name, read_only, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)")) {
+                + "(token_sha256, name, org, read_only, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL)")) {
             ps.setString(1, row.tokenSha256());
             ps.setString(2, row.name());
-            ps.setInt(3, row.readOnly() ? 1 : 0);
-            ps.setLong(4, Times.toMicros(row.createdAt()));
+            ps.setString(3, row.org());
+            ps.setInt(4, row.readOnly() ? 1 : 0);
+            ps.setLong(5, Times.toMicros(row.createdAt()));
             ps.executeUpdate();
         }
     }
 
+    /** Every extra operator token, oldest first. */
+    public List<OperatorTokenRow> operatorTokens(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATOR_COLUMNS
+                + " FROM operator_tokens ORDER BY created_at, token_sha256");
+             ResultSet rs = ps.executeQuery()) {
+            List<OperatorTokenRow> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(operatorToken(rs));
+            }
+            return out;
+        }
+    }
+
+    /** Revocation is the one update of an operator token row; an already revoked token keeps its first time. */
+    public void revokeOperatorToken(Connection c, String tokenSha256, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE operator_tokens SET revoked_at = ? WHERE token_sha256 = ? AND revoked_at IS NULL")) {
+            ps.setLong(1, Times.toMicros(now));
+            ps.setString(2, tokenSha256);
+            ps.executeUpdate();
+        }
+    }
+
+    private static OperatorTokenRow operatorToken(ResultSet rs) throws SQLException {
+        return new OperatorTokenRow(rs.getString("token_sha256"), rs.getString("name"), rs.getString("org"),
+                rs.getInt("read_only") != 0, Rows.instant(rs, "created_at"), Rows.nullableInstant(rs, "revoked_at"));
+    }
+
     public Optional<OperatorTokenRow> operatorToken(Connection c, String tokenSha256) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT token_sha256, name, read_only, created_at, revoked_at "
-                + "FROM operator_tokens WHERE token_sha256 = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATOR_COLUMNS
+                + " FROM operator_tokens WHERE token_sha256 = ?")) {
             ps.setString(1, tokenSha256);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new OperatorTokenRow(rs.getString(1), rs.getString(2),
-                        rs.getInt(3) != 0, Rows.instant(rs, "created_at"), Rows.nullableInstant(rs, "revoked_at")))
-                        : Optional.empty();
+                return rs.next() ? Optional.of(operatorToken(rs)) : Optional.empty();
             }
         }
     }

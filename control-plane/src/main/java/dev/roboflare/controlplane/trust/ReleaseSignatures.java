@@ -41,7 +41,7 @@ public final class ReleaseSignatures {
         this.clock = clock;
     }
 
-    public SignedStatement add(String releaseId, SignedStatement signed) {
+    public SignedStatement add(String org, String releaseId, SignedStatement signed) {
         if (signed == null || blank(signed.statement()) || blank(signed.signature()) || blank(signed.keyId())) {
             throw RequestRejected.badRequest("statement, signature and key_id are required; create them with "
                     + "'roboflare release sign'");
@@ -59,7 +59,7 @@ public final class ReleaseSignatures {
             throw RequestRejected.badRequest("an Ed25519 signature is 64 bytes, got " + sig.length);
         }
         SignatureRow row = db.inTransaction(c -> {
-            Release r = releases.find(c, releaseId).orElseThrow(() -> RequestRejected.notFound(
+            Release r = releases.find(c, org, releaseId).orElseThrow(() -> RequestRejected.notFound(
                     "no release with id '" + releaseId + "'; list releases with GET /api/releases"));
             Artifact a = artifacts.find(c, r.artifactId()).orElseThrow();
             String mismatch = mismatch(s, r, a);
@@ -75,9 +75,9 @@ public final class ReleaseSignatures {
         return row.signed();
     }
 
-    public List<SignedStatement> list(String releaseId) {
+    public List<SignedStatement> list(String org, String releaseId) {
         return db.read(c -> {
-            releases.find(c, releaseId).orElseThrow(() -> RequestRejected.notFound(
+            releases.find(c, org, releaseId).orElseThrow(() -> RequestRejected.notFound(
                     "no release with id '" + releaseId + "'; list releases with GET /api/releases"));
             return signatures.newestFirst(c, releaseId).stream().map(SignatureRow::signed).toList();
         });

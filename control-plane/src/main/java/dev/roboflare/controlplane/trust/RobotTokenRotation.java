@@ -30,10 +30,10 @@ public final class RobotTokenRotation {
         this.clock = clock;
     }
 
-    public RobotCredentials issue(String robotId) {
+    public RobotCredentials issue(String org, String robotId) {
         String token = RobotTokens.newToken();
         String name = db.inTransaction(c -> {
-            String n = robots.find(c, robotId).orElseThrow(() -> unknown(robotId)).name();
+            String n = robots.find(c, org, robotId).orElseThrow(() -> unknown(robotId)).name();
             tokens.addRobotToken(c, robotId, RobotTokens.fingerprint(token), clock.instant());
             return n;
         });
@@ -42,17 +42,17 @@ public final class RobotTokenRotation {
         return new RobotCredentials(robotId, name, token);
     }
 
-    public List<RobotToken> list(String robotId) {
+    public List<RobotToken> list(String org, String robotId) {
         return db.read(c -> {
-            robots.find(c, robotId).orElseThrow(() -> unknown(robotId));
+            robots.find(c, org, robotId).orElseThrow(() -> unknown(robotId));
             return tokens.robotTokens(c, robotId).stream().map(RobotTokenRotation::view).toList();
         });
     }
 
     /** Revokes one token ({@code tokenId}) or, with null, every token of the robot that is not revoked yet. */
-    public List<RobotToken> revoke(String robotId, String tokenId) {
+    public List<RobotToken> revoke(String org, String robotId, String tokenId) {
         List<RobotToken> after = db.inTransaction(c -> {
-            robots.find(c, robotId).orElseThrow(() -> unknown(robotId));
+            robots.find(c, org, robotId).orElseThrow(() -> unknown(robotId));
             List<RobotTokenRow> rows = tokens.robotTokens(c, robotId);
             boolean found = false;
             for (RobotTokenRow t : rows) {

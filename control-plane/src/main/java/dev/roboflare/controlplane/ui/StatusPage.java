@@ -1,19 +1,22 @@
 package dev.roboflare.controlplane.ui;
 
+import dev.roboflare.controlplane.Sha256;
 import dev.roboflare.controlplane.api.HttpApi;
+import dev.roboflare.controlplane.trust.OperatorTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The read-only fleet status page at {@code /ui}, behind the operator token:
  * <ul>
  * <li>{@code GET /ui/login} shows a form; {@code POST /ui/login} (form field {@code token}) or
- * {@code GET /ui/login?token=...} checks the operator token, sets an HttpOnly, SameSite=Strict session cookie
- * (not the token itself) scoped to /ui, and redirects to {@code /ui};</li>
+ * {@code GET /ui/login?token=...} checks the operator token (any live one, read-only included), sets an HttpOnly,
+ * SameSite=Strict session cookie (not the token itself) scoped to /ui, and redirects to {@code /ui};</li>
  * <li>{@code GET /ui} renders the page for a session cookie or an {@code Authorization: Bearer} operator token,
- * and redirects to the login form otherwise;</li>
+ * showing only that token's organisation, and redirects to the login form otherwise;</li>
  * <li>{@code POST /ui/logout} ends the session.</li>
  * </ul>
  */
@@ -50,20 +53,24 @@ public final class StatusPage {
     }
 
     private void page(Context ctx) {
-        if (!sessions.isValid(ctx.cookie(COOKIE)) && !services.operatorToken().matches(bearer(ctx))) {
+        Optional<OperatorTokens.Grant> grant = sessions.tokenSha256(ctx.cookie(COOKIE))
+                .flatMap(services.operatorTokens()::authenticateSha256)
+                .or(() -> services.operatorTokens().authenticate(bearer(ctx)));
+        if (grant.isEmpty()) {
             ctx.redirect("/ui/login", io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        html(ctx, 200, StatusHtml.render(StatusSnapshot.read(services, clock.instant())));
+        html(ctx, 200, StatusHtml.render(StatusSnapshot.read(services, grant.get().org(), clock.instant())));
     }
 
     private void logIn(Context ctx, String token) {
-        if (token == null || !services.operatorToken().matches(token.strip())) {
-            html(ctx, 401, StatusHtml.loginForm("That is not the operator token."));
+        String candidate = token == null ? null : token.strip();
+        if (services.operatorTokens().authenticate(candidate).isEmpty()) {
+            html(ctx, 401, StatusHtml.loginForm("That is not a valid operator token (it may have been revoked)."));
             return;
         }
-        ctx.header("Set-Cookie", COOKIE + "=" + sessions.open() + "; Path=/ui; HttpOnly; SameSite=Strict; Max-Age="
-                + UiSessions.LIFETIME.toSeconds());
+        ctx.header("Set-Cookie", COOKIE + "=" + sessions.open(Sha256.hex(candidate))
+                + "; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=" + UiSessions.LIFETIME.toSeconds());
         ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 

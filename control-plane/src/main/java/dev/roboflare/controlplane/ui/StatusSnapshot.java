@@ -43,18 +43,19 @@ record StatusSnapshot(Instant now, List<FleetView> fleets, List<DeploymentView> 
     record RobotView(OperatorApi.Robot robot, List<String> fleetNames, List<HistoryEntry> history) {
     }
 
-    static StatusSnapshot read(HttpApi.Services s, Instant now) {
+    /** {@code org}: the organisation of the token behind the page; nothing of another one is read. */
+    static StatusSnapshot read(HttpApi.Services s, String org, Instant now) {
         Map<String, String> semvers = new HashMap<>();
-        for (OperatorApi.Release r : s.releases().list()) {
+        for (OperatorApi.Release r : s.releases().list(org)) {
             semvers.put(r.id(), r.semver());
         }
-        List<OperatorApi.Robot> robots = s.robots().list();
+        List<OperatorApi.Robot> robots = s.robots().list(org);
         Map<String, String> robotNames = new LinkedHashMap<>();
         robots.forEach(r -> robotNames.put(r.id(), r.name()));
-        List<OperatorApi.Fleet> fleets = s.fleets().list();
+        List<OperatorApi.Fleet> fleets = s.fleets().list(org);
 
         List<DeploymentView> recent = new ArrayList<>();
-        for (var v : s.deployments().listNewestFirst(null, RECENT_DEPLOYMENTS)) {
+        for (var v : s.deployments().listNewestFirst(org, null, RECENT_DEPLOYMENTS)) {
             recent.add(progress(v.asDeployment()));
         }
         List<FleetView> fleetViews = new ArrayList<>();
@@ -70,11 +71,11 @@ record StatusSnapshot(Instant now, List<FleetView> fleets, List<DeploymentView> 
         List<RobotView> robotViews = new ArrayList<>();
         for (OperatorApi.Robot r : robots) {
             List<HistoryEntry> history = new ArrayList<>();
-            for (var v : s.deployments().listNewestFirst(r.id(), ROBOT_HISTORY)) {
+            for (var v : s.deployments().listNewestFirst(org, r.id(), ROBOT_HISTORY)) {
                 OperatorApi.Deployment d = v.asDeployment();
                 String outcome = null;
                 if (d.status() == DeploymentStatus.ROLLED_BACK || d.status() == DeploymentStatus.FAILED) {
-                    List<OperatorApi.Event> events = s.deployments().events(d.id());
+                    List<OperatorApi.Event> events = s.deployments().events(org, d.id());
                     outcome = events.isEmpty() ? null : events.get(events.size() - 1).detail();
                 }
                 history.add(new HistoryEntry(d, outcome));

@@ -6,44 +6,51 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Browser sessions of the status page: a random id in an HttpOnly cookie, kept in memory only. The cookie is not the
  * operator token, so it cannot be replayed against /api, and a restart of the control plane logs everyone out.
+ * A session remembers the SHA-256 of the token that opened it (never the token), so each page view is checked
+ * against that token again: it shows that token's organisation only, and stops working once the token is revoked.
  */
 final class UiSessions {
     static final Duration LIFETIME = Duration.ofHours(12);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+    private record Session(String tokenSha256, Instant expiry) {
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
 
     UiSessions(Clock clock) {
         this.clock = clock;
     }
 
-    String open() {
+    String open(String tokenSha256) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        expiries.values().removeIf(expiry -> expiry.isBefore(now));
-        expiries.put(id, now.plus(LIFETIME));
+        sessions.values().removeIf(s -> s.expiry().isBefore(now));
+        sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME)));
         return id;
     }
 
-    boolean isValid(String id) {
+    /** The SHA-256 of the token behind a live session. */
+    Optional<String> tokenSha256(String id) {
         if (id == null) {
-            return false;
+            return Optional.empty();
         }
-        Instant expiry = expiries.get(id);
-        return expiry != null && expiry.isAfter(clock.instant());
+        Session s = sessions.get(id);
+        return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s.tokenSha256()) : Optional.empty();
     }
 
     void close(String id) {
         if (id != null) {
-            expiries.remove(id);
+            sessions.remove(id);
         }
     }
 }

@@ -1,0 +1,55 @@
+package dev.roboflare.controlplane.trust;
+
+import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.storage.OrganisationRows;
+import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.protocol.TrustApi.CreateOrganisation;
+import dev.roboflare.protocol.TrustApi.Organisation;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Organisations (admin token only). Names are short lower-case slugs because they appear in CLI flags, logs and
+ * token listings; there is no rename or delete, so a name always means the same rows.
+ */
+public final class Organisations {
+    private static final Logger log = LoggerFactory.getLogger(Organisations.class);
+    /** The built-in organisation: DATA/operator-token's, and the owner of every row from before V21. */
+    public static final String DEFAULT = "default";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private final Transactor db;
+    private final Clock clock;
+    private final OrganisationRows organisations = new OrganisationRows();
+
+    public Organisations(Transactor db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public Organisation create(CreateOrganisation request) {
+        String name = request == null || request.name() == null ? "" : request.name().strip();
+        if (!NAME.matcher(name).matches()) {
+            throw RequestRejected.badRequest("organisation name '" + name + "' must be 1 to 63 lower-case letters, "
+                    + "digits and '-', starting with a letter or digit, e.g. {\"name\": \"acme-lab\"}");
+        }
+        Organisation created = db.inTransaction(c -> {
+            if (!organisations.insert(c, name, clock.instant())) {
+                throw RequestRejected.conflict("organisation '" + name + "' already exists; issue a token for it "
+                        + "with POST /api/operator-tokens {\"name\": \"...\", \"org\": \"" + name + "\"}");
+            }
+            return organisations.listOldestFirst(c).stream().filter(o -> o.name().equals(name))
+                    .map(o -> new Organisation(o.name(), o.createdAt())).findFirst().orElseThrow();
+        });
+        log.info("organisation {} created", name);
+        return created;
+    }
+
+    public List<Organisation> list() {
+        return db.read(organisations::listOldestFirst).stream()
+                .map(o -> new Organisation(o.name(), o.createdAt())).toList();
+    }
+}
