@@ -185,9 +185,11 @@ public final class Main implements Callable<Integer> {
         Files.createDirectories(state);
         dev.roboflare.agent.trust.ControlPlaneTls tls;
         dev.roboflare.agent.trust.ReleaseTrust releaseTrust;
+        ControlPlaneClient client;
         try {
             tls = dev.roboflare.agent.trust.ControlPlaneTls.of(caBundle, pinSha256);
-            releaseTrust = releaseTrust(state);
+            client = new ControlPlaneClient(controlPlane, token, tls);
+            releaseTrust = releaseTrust(state, client.clockSkew()::skewMs);
             if (releaseTrust != null) {
                 Log.info().kv("step", "config").kv("outcome", "trust")
                         .kv("trusted_keys", String.join(",", releaseTrust.keyIds()))
@@ -197,7 +199,6 @@ public final class Main implements Callable<Integer> {
             Log.error().kv("step", "config").kv("outcome", "error").msg(e.getMessage()).emit();
             return 2;
         }
-        ControlPlaneClient client = new ControlPlaneClient(controlPlane, token, tls);
         PauseHook hook = PauseHook.fromEnvironment();
         AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
                 : new DetachedProcessLauncher(state);
@@ -247,8 +248,12 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    /** The check step's trust rules from --trusted-key and --version-floor; null when neither is given. */
-    dev.roboflare.agent.trust.ReleaseTrust releaseTrust(Path state) throws IOException {
+    /**
+     * The check step's trust rules from --trusted-key and --version-floor; null when neither is given. Expiry is
+     * judged on the robot's clock, moved forward by the measured skew when the robot is behind (ExpiryClock).
+     */
+    dev.roboflare.agent.trust.ReleaseTrust releaseTrust(Path state, java.util.function.Supplier<Long> clockSkewMs)
+            throws IOException {
         List<java.security.PublicKey> keys = dev.roboflare.agent.trust.ReleaseTrust.readKeys(trustedKeys);
         if (!trustedKeys.isEmpty() && keys.isEmpty()) {
             throw new IOException("--trusted-key files hold no PEM public key: " + trustedKeys);
@@ -257,7 +262,8 @@ public final class Main implements Callable<Integer> {
             return null;
         }
         return new dev.roboflare.agent.trust.ReleaseTrust(keys, versionFloor, AgentVersion.current(),
-                java.time.Clock.systemUTC(), new dev.roboflare.agent.trust.RanReleases(state));
+                new dev.roboflare.agent.trust.ExpiryClock(java.time.Clock.systemUTC(), clockSkewMs),
+                new dev.roboflare.agent.trust.RanReleases(state));
     }
 
     private String validate() {

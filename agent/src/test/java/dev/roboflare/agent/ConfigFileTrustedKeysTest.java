@@ -55,7 +55,7 @@ class ConfigFileTrustedKeysTest {
         String[] args = {"--config", config.toString()};
         Main main = new Main();
         Main.commandLine(main, args).parseArgs(args);
-        ReleaseTrust trust = main.releaseTrust(Files.createDirectories(dir.resolve("state")));
+        ReleaseTrust trust = main.releaseTrust(Files.createDirectories(dir.resolve("state")), () -> null);
 
         assertThat(trust.keyIds()).containsExactlyInAnyOrder(ReleaseKeys.keyId(first.getPublic()),
                 ReleaseKeys.keyId(second.getPublic()));

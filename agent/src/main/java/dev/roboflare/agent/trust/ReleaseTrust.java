@@ -128,8 +128,8 @@ public final class ReleaseTrust {
         }
         Instant now = clock.instant();
         if (s.expiresAt() == null || !now.isBefore(s.expiresAt())) {
-            return "the release statement expired at " + s.expiresAt() + " (robot clock " + now
-                    + "); sign the release again";
+            return "the release statement expired at " + s.expiresAt() + " (it is " + now + " by the robot's clock, "
+                    + "or the control plane's when the robot's is behind); sign the release again";
         }
         AgentApi.Release r = d.release();
         AgentApi.Artifact a = d.artifact();

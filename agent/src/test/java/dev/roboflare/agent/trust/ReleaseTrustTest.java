@@ -110,6 +110,29 @@ class ReleaseTrustTest {
     }
 
     @Test
+    void aRobotWhoseClockIsBehindJudgesExpiryByTheControlPlanesClockButNeverGoesBackInTime() throws Exception {
+        ReleaseStatement s = statement("rel-1", "1.2.0");
+        ReleaseStatement expired = new ReleaseStatement(s.type(), s.releaseId(), s.semver(), s.kind(),
+                s.artifactSha256(), s.artifactSize(), s.manifestSha256(), NOW.minusSeconds(7200), NOW.minusSeconds(1),
+                null);
+        SignedStatement sig = sign(releaseKey, expired);
+        // the robot booted with its clock in 1970 (no RTC battery); the control plane's Date header says NOW
+        Clock robot = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+        long skew = NOW.toEpochMilli();
+        ReleaseTrust behind = new ReleaseTrust(List.of(releaseKey.getPublic()), null, "0.1.0",
+                new ExpiryClock(robot, () -> skew), new RanReleases(state));
+        assertThat(refusal(behind, deployment("rel-1", "1.2.0", sig, a -> a))).contains("expired at 2026-03-01T11:59:59Z");
+        ReleaseTrust unknownSkew = new ReleaseTrust(List.of(releaseKey.getPublic()), null, "0.1.0",
+                new ExpiryClock(robot, () -> null), new RanReleases(state));
+        assertThat(refusal(unknownSkew, deployment("rel-1", "1.2.0", sig, a -> a))).isNull();
+
+        // a control plane whose clock is behind the robot's cannot make an expired statement fresh again
+        ReleaseTrust lyingServer = new ReleaseTrust(List.of(releaseKey.getPublic()), null, "0.1.0",
+                new ExpiryClock(Clock.fixed(NOW, ZoneOffset.UTC), () -> -86_400_000L), new RanReleases(state));
+        assertThat(refusal(lyingServer, deployment("rel-1", "1.2.0", sig, a -> a))).contains("expired");
+    }
+
+    @Test
     void aHashSizeKindReleaseOrManifestOtherThanTheStatementsIsRefused() throws Exception {
         SignedStatement sig = sign(releaseKey, statement("rel-1", "1.2.0"));
         assertThat(refusal(trust(null), deployment("rel-1", "1.2.0", sig, a -> new AgentApi.Artifact(a.id(), a.kind(),
