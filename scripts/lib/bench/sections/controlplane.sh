@@ -1,0 +1,103 @@
+# Sourced by scripts/bench. Section 4, the control plane under a fleet: agent polls per second with p50/p99 from
+# wrk (a separate process, scripts/lib/bench/poll.lua) over N enrolled robots, and the time to create one fleet
+# deployment that fans out to N robots. SQLite in the data dir, or a throwaway PostgreSQL
+# (scripts/lib/services/postgres.sh, fsync off as for the tests: the figures are the control plane's, not the disk's).
+
+WRK_THREADS=2
+WRK_CONNECTIONS=32
+
+# cp_start_on DB DIR: the control plane on sqlite or on a fresh PostgreSQL database
+cp_start_on() {
+  local db=$1 dir=$2
+  if [[ $db == sqlite ]]; then
+    cp_start "$dir"
+    return
+  fi
+  start_service postgres
+  local name="bench_$(date +%s%N)" hostport=${ROBOFLARE_TEST_PG_URL#jdbc:postgresql://}
+  hostport=${hostport%%/*}
+  PGPASSWORD=$ROBOFLARE_TEST_PG_PASSWORD "$(pg_bin_dir)/psql" -q -h "${hostport%:*}" -p "${hostport#*:}" \
+    -U "$ROBOFLARE_TEST_PG_USER" -d postgres -c "CREATE DATABASE $name" || die "cannot create database $name"
+  mkdir -p "$dir"
+  echo "$ROBOFLARE_TEST_PG_PASSWORD" >"$dir/pg-password"
+  cp_start "$dir" --database-url "jdbc:postgresql://$hostport/$name" --database-user "$ROBOFLARE_TEST_PG_USER" \
+    --database-password-file "$dir/pg-password"
+}
+
+pg_bin_dir() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [[ -x $d/psql ]] && { echo "$d"; return; }; done
+  dirname "$(command -v psql)"
+}
+
+# bench_polls RUNS WRK_SECONDS DATABASES N...
+bench_polls() {
+  local runs=$1 secs=$2 databases=$3 db n r
+  shift 3
+  fact "poll load" "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS (keep-alive), $secs s per run after a warm-up, robots round-robin"
+  for db in ${databases//,/ }; do
+    for n in "$@"; do
+      local dir=$BENCH_OUT/polls/$db-$n
+      echo "==> agent polls: $db, $n robots, $runs runs of $secs s"
+      cp_start_on "$db" "$dir/cp"
+      record polls "$db, $n robots: enrolment rate (setup)" robots/s - - \
+        "$(python3 scripts/lib/bench/enroll.py "$CP_URL" "$OP_TOKEN" "$n" "$dir")"
+      wrk_polls "$dir" "$((secs < 5 ? secs : 5))" >/dev/null # warm-up: JIT and connection pools
+      for ((r = 1; r <= runs; r++)); do
+        local out requests duration p50 p99
+        out=$(wrk_polls "$dir" "$secs")
+        read -r requests duration p50 p99 <<<"$out"
+        record polls "$db, $n robots: polls per second" polls/s ge 5000 \
+          "$(awk -v q="$requests" -v d="$duration" 'BEGIN { printf "%.0f", q / (d / 1e6) }')"
+        record polls "$db, $n robots: p50 latency" ms - - "$(awk -v u="$p50" 'BEGIN { printf "%.2f", u / 1000 }')"
+        record polls "$db, $n robots: p99 latency" ms le 20 "$(awk -v u="$p99" 'BEGIN { printf "%.2f", u / 1000 }')"
+      done
+      cp_stop
+    done
+  done
+}
+
+# wrk_polls DIR SECONDS -> "REQUESTS DURATION_US P50_US P99_US"; dies on any error or non-2xx answer
+wrk_polls() {
+  local line
+  line=$(BENCH_TOKENS=$1/tokens wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${2}s" -s scripts/lib/bench/poll.lua \
+    "$CP_URL" | grep '^BENCH ') || die "wrk printed no result"
+  local requests duration p50 p99 errors non2xx
+  for kv in ${line#BENCH }; do
+    case ${kv%%=*} in
+      requests) requests=${kv#*=} ;; duration_us) duration=${kv#*=} ;; p50_us) p50=${kv#*=} ;;
+      p99_us) p99=${kv#*=} ;; errors) errors=${kv#*=} ;; non2xx) non2xx=${kv#*=} ;;
+    esac
+  done
+  ((errors == 0 && non2xx == 0)) || die "wrk: $errors socket errors, $non2xx non-2xx answers: $line"
+  ((requests > 0)) || die "wrk made no requests"
+  echo "$requests $duration $p50 $p99"
+}
+
+# bench_fleet RUNS N DATABASES: POST /api/deployments for a fleet of N robots, timed by curl; a new
+# Idempotency-Key each run, so each run fans out N new child deployments
+bench_fleet() {
+  local runs=$1 n=$2 databases=$3 db r
+  for db in ${databases//,/ }; do
+    local dir=$BENCH_OUT/fleet/$db
+    echo "==> fleet deployment: $db, $n robots, $runs runs"
+    cp_start_on "$db" "$dir/cp"
+    python3 scripts/lib/bench/enroll.py "$CP_URL" "$OP_TOKEN" "$n" "$dir" >/dev/null
+    local fleet rel
+    fleet=$(python3 -c 'import json, sys; print(json.dumps({"name": "bench", "robot_ids": open(sys.argv[1]).read().split()}))' \
+      "$dir/ids" | api POST /api/fleets -H 'Content-Type: application/json' --data-binary @- | field id)
+    app_tarball "$dir/app.tar" 'exec sleep 3600'
+    rel=$(publish "$dir/app.tar" app_tarball 1.0.0 '{"entrypoint":["bin/app"]}')
+    for ((r = 1; r <= runs; r++)); do
+      local out status secs
+      out=$(curl -sS -o "$dir/deployment-$r.json" -w '%{http_code} %{time_total}' -X POST \
+        -H "Authorization: Bearer $OP_TOKEN" -H 'Content-Type: application/json' -H "Idempotency-Key: bench-fleet-$r" \
+        -d "{\"release_id\":\"$rel\",\"target_kind\":\"fleet\",\"target_id\":\"$fleet\"}" "$CP_URL/api/deployments")
+      read -r status secs <<<"$out"
+      [[ $status == 201 ]] || die "fleet deployment -> $status: $(cat "$dir/deployment-$r.json")"
+      record fleet "$db: create a $n-robot fleet deployment" ms le 1000 \
+        "$(awk -v s="$secs" 'BEGIN { printf "%.0f", s * 1000 }')"
+    done
+    cp_stop
+  done
+}
