@@ -1,6 +1,8 @@
 -- wrk script: every request is one agent poll (GET /api/agent/deployments) as the agent sends it, with the
 -- robot's bearer token, its metrics summary and clock skew headers; the robots are taken round-robin from
--- $BENCH_TOKENS, each wrk thread starting at its own offset. done() prints one machine-readable line.
+-- $BENCH_TOKENS, each wrk thread starting at its own offset. With $BENCH_PAUSE_MS each connection waits that
+-- long before its next request (a paced load, as a fleet polls; wrk 4 has no fixed-rate mode). done() prints
+-- one machine-readable line.
 local tokens = {}
 local next_token = 1
 local threads = {}
@@ -15,6 +17,12 @@ function init(args)
     tokens[#tokens + 1] = line
   end
   next_token = (offset * 7919) % #tokens + 1
+end
+
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
+
+function delay()
+  return pause
 end
 
 function request()
