@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/bench: the shipped jars as real processes, the operator API, result rows.
 # Every helper fails loudly: a measurement that cannot be taken ends the run, it is never reported as a number.
 
@@ -147,6 +148,7 @@ agent_start() {
   BENCH_PIDS+=("$AGENT_PID")
   local i
   for ((i = 0; i < 50; i++)); do [[ -s $dir/t0 ]] && break; sleep 0.01; done
+  # shellcheck disable=SC2034 # read by the sections
   AGENT_T0=$(cat "$dir/t0")
 }
 
@@ -158,6 +160,7 @@ agent_stop() {
 # ---- /proc readings (kB and clock ticks)
 proc_status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; } # proc_status_kb PID VmRSS|VmHWM
 proc_cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime
+# shellcheck disable=SC2034 # read by the sections
 CLK_TCK=$(getconf CLK_TCK)
 
 # median of the arguments

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/bench. Section 2, apply throughput: an app tarball served by the control plane on loopback,
 # download + verify + extract by the agent (the sum of its three phase timers, from --metrics-port) against the
 # baseline `curl -s URL | tee >(sha256sum) | tar -x` of the same signed URL, alternating, in the same run.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/bench. Section 4, the control plane under a fleet: agent polls per second with p50/p99 from
 # wrk (a separate process, scripts/lib/bench/poll.lua) over N enrolled robots, and the time to create one fleet
 # deployment that fans out to N robots. SQLite in the data dir, or a throwaway PostgreSQL
@@ -15,7 +16,8 @@ cp_start_on() {
     return
   fi
   start_service postgres
-  local name="bench_$(date +%s%N)" hostport=${ROBOFLARE_TEST_PG_URL#jdbc:postgresql://}
+  local name hostport=${ROBOFLARE_TEST_PG_URL#jdbc:postgresql://}
+  name=bench_$(date +%s%N)
   hostport=${hostport%%/*}
   PGPASSWORD=$ROBOFLARE_TEST_PG_PASSWORD "$(pg_bin_dir)/psql" -q -h "${hostport%:*}" -p "${hostport#*:}" \
     -U "$ROBOFLARE_TEST_PG_USER" -d postgres -c "CREATE DATABASE $name" || die "cannot create database $name"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/bench. Section 1, agent footprint: time from exec to sd_notify READY=1, then RSS and CPU of
 # an idle agent (nothing to deploy) polling every 10 s, with the unit's JVM flags and the shipped agent.conf
 # defaults (--executor auto: no engine here, so it settles on symlink after the /_ping, as on an OT-2).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/bench. Section 3, rollback latency: from the new app's exit to the previous app running again.
 # Symlink executor: the apps write the times themselves (date +%s%N just before `exit 1`, and first thing when the
 # previous app starts again). Docker executor: the engine's own State.FinishedAt of the new container and
