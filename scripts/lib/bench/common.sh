@@ -152,6 +152,16 @@ agent_start() {
   AGENT_T0=$(cat "$dir/t0")
 }
 
+# await_first_poll ROBOT: until the control plane has seen the robot's agent poll (its start-up is over)
+await_first_poll() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [[ -n $(api GET "/api/robots/$1" | field last_seen_at) ]] && return 0
+    sleep 0.1
+  done
+  die "the agent of robot $1 never polled"
+}
+
 agent_stop() {
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true

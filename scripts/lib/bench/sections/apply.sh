@@ -17,13 +17,15 @@ bench_apply() {
   metrics_port=$(free_port)
   BENCH_APP_PIDFILES+=("$dir/app.pids")
   agent_start "$dir/agent" --executor symlink --poll-interval 1s --watch-window 3s --metrics-port "$metrics_port"
-  local pid=$AGENT_PID hwm_before="" manifest
+  local pid=$AGENT_PID hwm_before manifest
+  await_first_poll "$agent_robot"
+  sleep 1
+  hwm_before=$(proc_status_kb "$pid" VmHWM)
   manifest="{\"entrypoint\":[\"bin/app\"],\"env\":{\"PID_FILE\":\"$dir/app.pids\"}}"
   for ((r = 1; r <= runs; r++)); do
     local rel base_ms agent_ms phases
     rel=$(release "$artifact" "1.0.$r" "$manifest")
     base_ms=$(baseline_apply "$dir/baseline" "$rel" "$baseline_robot")
-    [[ -n $hwm_before ]] || hwm_before=$(proc_status_kb "$pid" VmHWM)
     read -r -a phases <<<"$(agent_apply "$dir" "$rel" "$agent_robot" "$metrics_port")"
     agent_ms=$((phases[0] + phases[1] + phases[2]))
     record apply "baseline curl | tee >(sha256sum) | tar -x" ms - - "$base_ms"
@@ -34,7 +36,7 @@ bench_apply() {
     record apply "agent / baseline" x le 1.1 "$(awk -v a="$agent_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')"
     record apply "agent throughput" MiB/s - - "$(awk -v a="$agent_ms" -v m="$mib" 'BEGIN { printf "%.0f", m / (a / 1000) }')"
   done
-  record apply "agent peak RSS (VmHWM) before the first apply" MiB - - "$(kib_to_mib "$hwm_before")"
+  record apply "agent peak RSS (VmHWM) after start-up, before applying" MiB - - "$(kib_to_mib "$hwm_before")"
   record apply "agent peak RSS (VmHWM) after the applies" MiB - - "$(kib_to_mib "$(proc_status_kb "$pid" VmHWM)")"
   agent_stop "$pid"
   cp_stop

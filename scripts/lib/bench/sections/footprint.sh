@@ -36,14 +36,9 @@ footprint_run() {
   ready_cpu=$(proc_cpu_ticks "$pid")
 
   # idle starts after the first poll has been answered (the control plane saw the robot)
-  local i
-  for ((i = 0; i < 100; i++)); do
-    [[ -n $(api GET "/api/robots/$robot" | field last_seen_at) ]] && break
-    sleep 0.1
-  done
-  [[ -n $(api GET "/api/robots/$robot" | field last_seen_at) ]] || die "the agent never polled"
+  await_first_poll "$robot"
   sleep 1
-  local cpu0 cpu1 t_start t_end rss max_rss=0
+  local i cpu0 cpu1 t_start t_end rss max_rss=0
   cpu0=$(proc_cpu_ticks "$pid")
   t_start=$(now_us)
   for ((i = 0; i < idle; i++)); do
