@@ -37,7 +37,7 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d errors=%d non2xx=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
+  io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d socket_errors=%d "
+    .. "timeouts=%d non2xx=%d\n", summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), latency.max, e.connect + e.read + e.write, e.timeout, e.status))
 end

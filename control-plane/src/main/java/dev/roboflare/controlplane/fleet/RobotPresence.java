@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * A robot's presence (last_seen_at, and the clock skew and metrics summary of its latest poll), written in batches.
  * Presence is state, not history, and one write transaction per poll capped a fleet's polls at the database's
  * commit rate (about 1,500/s on SQLite, scripts/bench). Values are written at most {@link #FLUSH_EVERY_MILLIS} ms
- * after they arrive, by the request that finds the batch due, and before any read that shows them, so the API never
- * shows a stale value. A crash loses at most that much presence; events are never batched.
+ * after they arrive, in one transaction of two JDBC batches, on a writer thread the request that finds the batch due
+ * hands it to (no poll waits for it; the thread ends when idle), and before any read that shows them, so the API
+ * never shows a stale value. A crash loses the presence not written yet (the last second of a busy fleet, the
+ * last poll of a quiet one: a batch is due only when a request comes); events are never batched.
  */
 final class RobotPresence {
     static final long FLUSH_EVERY_MILLIS = 1_000;
@@ -40,6 +45,16 @@ final class RobotPresence {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final ReentrantLock flushing = new ReentrantLock();
     private volatile long lastFlush = System.nanoTime();
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1), r -> {
+                Thread t = new Thread(r, "robot-presence");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy()); // a batch already queued will take the new values too
+
+    {
+        writer.allowCoreThreadTimeOut(true);
+    }
 
     RobotPresence(Transactor db, Clock clock) {
         this.db = db;
@@ -67,13 +82,9 @@ final class RobotPresence {
     }
 
     private void flushIfDue() {
-        if (System.nanoTime() - lastFlush < FLUSH_EVERY_MILLIS * 1_000_000L || !flushing.tryLock()) {
-            return; // not due, or another request is writing the batch right now
-        }
-        try {
-            write();
-        } finally {
-            flushing.unlock();
+        if (System.nanoTime() - lastFlush >= FLUSH_EVERY_MILLIS * 1_000_000L) {
+            lastFlush = System.nanoTime();
+            writer.execute(this::flush);
         }
     }
 
@@ -83,23 +94,17 @@ final class RobotPresence {
             return;
         }
         List<Map.Entry<String, Pending>> batch = new ArrayList<>();
+        List<RobotRows.Presence> rows = new ArrayList<>();
         for (String id : List.copyOf(pending.keySet())) {
             Pending p = pending.remove(id);
             if (p != null) {
                 batch.add(Map.entry(id, p));
+                rows.add(new RobotRows.Presence(id, p.seenAt(), p.clockSkewMs(), p.metrics(), p.reportedAt()));
             }
         }
         try {
             db.inTransaction(c -> {
-                for (Map.Entry<String, Pending> e : batch) {
-                    Pending p = e.getValue();
-                    if (p.seenAt() != null) {
-                        robots.markSeen(c, e.getKey(), p.seenAt());
-                    }
-                    if (p.reportedAt() != null) {
-                        robots.markAgentReport(c, e.getKey(), p.clockSkewMs(), p.metrics(), p.reportedAt());
-                    }
-                }
+                robots.markPresence(c, rows);
                 return null;
             });
         } catch (RuntimeException e) {
