@@ -60,7 +60,7 @@ public final class ControlPlaneClient {
                 throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
             }
         } else if (base.startsWith("http://")) {
-            // OkHttp loads and parses the system CAs when a client that may speak TLS is built: about 4 MB of the
+            // OkHttp loads and parses the system CAs when a client that may speak TLS is built: about 8 MB of the
             // idle agent's RSS (scripts/bench) for a control plane reached over plain HTTP
             api.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
         }

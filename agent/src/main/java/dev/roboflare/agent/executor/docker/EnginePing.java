@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * {@code GET /_ping} over the engine's unix socket with the JDK alone, for {@code --executor auto}. Most robots (an
- * OT-2) have no engine, and asking docker-java loads about a thousand classes (7 MB of the idle agent's RSS,
+ * OT-2) have no engine, and asking docker-java loads about a thousand classes (about 10 MB of the idle agent's RSS,
  * scripts/bench) only to learn that. It decides only when the engine's address is plain: DOCKER_HOST unset or
  * unix://, and no docker CLI config (whose contexts could point elsewhere); otherwise docker-java decides as before.
  */
