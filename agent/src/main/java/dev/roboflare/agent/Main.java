@@ -211,7 +211,7 @@ public final class Main implements Callable<Integer> {
         notify.ready(loaded.inFlight() == null ? "idle" : "resuming deployment " + loaded.inFlight().id() + " at "
                 + loaded.inFlight().phase());
         DeployContext ctx = new DeployContext(store, loaded, chosen.executor(), chosen.launcher(),
-                new ArtifactDownloader(client.downloads(), state.resolve("downloads"),
+                new ArtifactDownloader(client::downloads, state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
         ctx.usePreflight(new DiskPreflight(state, diskReserve));

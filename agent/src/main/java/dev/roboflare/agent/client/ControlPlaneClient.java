@@ -7,6 +7,9 @@ import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -33,7 +36,10 @@ public final class ControlPlaneClient {
 
     private final String base;
     private final OkHttpClient api;
-    private final OkHttpClient downloads;
+    private final dev.roboflare.agent.trust.ControlPlaneTls tls;
+    private final ReachabilityLog reachability;
+    private final ConnectionPool pool = new ConnectionPool();
+    private OkHttpClient downloads;
     private int lastErrorStatus;
     private final ClockSkew clockSkew = new ClockSkew();
 
@@ -44,26 +50,32 @@ public final class ControlPlaneClient {
     /** {@code tls} (nullable: the system CAs) is how the control plane's HTTPS certificate is trusted. */
     public ControlPlaneClient(String controlPlane, String token, dev.roboflare.agent.trust.ControlPlaneTls tls) {
         this.base = controlPlane.replaceAll("/+$", "");
-        OkHttpClient.Builder plain = new OkHttpClient.Builder()
+        this.tls = tls;
+        this.reachability = new ReachabilityLog(base, tls == null
+                ? dev.roboflare.agent.trust.ControlPlaneTls.SYSTEM_CAS_HINT : tls.refusalHint());
+        OkHttpClient.Builder api = builder();
+        if (tls != null) {
+            try {
+                tls.applyStrict(api);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        } else if (base.startsWith("http://")) {
+            // OkHttp loads and parses the system CAs when a client that may speak TLS is built: about 8 MB of the
+            // idle agent's RSS (scripts/bench) for a control plane reached over plain HTTP
+            api.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        }
+        this.api = api.addInterceptor(new BearerAuth(token)).addInterceptor(clockSkew).build();
+    }
+
+    private OkHttpClient.Builder builder() {
+        return new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(30))
                 .writeTimeout(Duration.ofSeconds(30))
                 .retryOnConnectionFailure(true)
-                .addInterceptor(new ReachabilityLog(base, tls == null ? dev.roboflare.agent.trust.ControlPlaneTls.SYSTEM_CAS_HINT
-                        : tls.refusalHint()));
-        OkHttpClient shared = plain.build();
-        OkHttpClient.Builder api = shared.newBuilder();
-        OkHttpClient.Builder downloads = shared.newBuilder();
-        if (tls != null) {
-            try {
-                tls.applyStrict(api);
-                tls.applyLenient(downloads);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-            }
-        }
-        this.downloads = downloads.build();
-        this.api = api.addInterceptor(new BearerAuth(token)).addInterceptor(clockSkew).build();
+                .connectionPool(pool)
+                .addInterceptor(reachability);
     }
 
     /** The robot's clock against the control plane's, as last measured (reported, never used for deadlines). */
@@ -71,8 +83,22 @@ public final class ControlPlaneClient {
         return clockSkew;
     }
 
-    /** The client for signed download URLs (no bearer token). */
-    public OkHttpClient downloads() {
+    /**
+     * The client for signed download URLs (no bearer token), built at the first download: those URLs may be HTTPS
+     * (S3) even when the control plane is not, and building it loads the system CAs.
+     */
+    public synchronized OkHttpClient downloads() {
+        if (downloads == null) {
+            OkHttpClient.Builder b = builder();
+            if (tls != null) {
+                try {
+                    tls.applyLenient(b);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+                }
+            }
+            downloads = b.build();
+        }
         return downloads;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -31,12 +32,17 @@ public final class ArtifactDownloader {
     public record Result(Path file, long size, String sha256, long resumedFrom) {
     }
 
-    private final OkHttpClient http;
+    private final Supplier<OkHttpClient> http;
     private final Path dir;
     private final Runnable afterFirstChunk;
 
     /** {@code afterFirstChunk} runs once per call, after the first chunk is on disk (the crash-test hook). */
     public ArtifactDownloader(OkHttpClient http, Path downloadsDir, Runnable afterFirstChunk) {
+        this(() -> http, downloadsDir, afterFirstChunk);
+    }
+
+    /** With the HTTP client asked for at the first download (ControlPlaneClient#downloads builds it then). */
+    public ArtifactDownloader(Supplier<OkHttpClient> http, Path downloadsDir, Runnable afterFirstChunk) {
         this.http = http;
         this.dir = downloadsDir;
         this.afterFirstChunk = afterFirstChunk == null ? () -> { } : afterFirstChunk;
@@ -86,7 +92,7 @@ public final class ArtifactDownloader {
         if (have > 0) {
             rb.header("Range", "bytes=" + have + "-");
         }
-        try (Response resp = http.newCall(rb.build()).execute()) {
+        try (Response resp = http.get().newCall(rb.build()).execute()) {
             int code = resp.code();
             if (code == 206) {
                 String range = resp.header("Content-Range", "");

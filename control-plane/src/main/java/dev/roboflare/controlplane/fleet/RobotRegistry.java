@@ -32,10 +32,12 @@ public final class RobotRegistry {
     private final DeploymentRows deployments = new DeploymentRows();
     private final ReleaseRows releases = new ReleaseRows();
     private final EventRows events = new EventRows();
+    private final RobotPresence presence;
 
     public RobotRegistry(Transactor db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.presence = new RobotPresence(db, clock);
     }
 
     public RobotCredentials create(String org, String name) {
@@ -51,6 +53,7 @@ public final class RobotRegistry {
     }
 
     public Robot get(String org, String id) {
+        presence.flush();
         return db.read(c -> {
             RobotRow row = robots.find(c, org, id).orElseThrow(() -> RequestRejected.notFound(
                     "no robot with id '" + id + "'; list robots with GET /api/robots"));
@@ -59,6 +62,7 @@ public final class RobotRegistry {
     }
 
     public List<Robot> list(String org) {
+        presence.flush();
         return db.read(c -> {
             List<Robot> out = new ArrayList<>();
             for (RobotRow row : robots.listOldestFirst(c, org)) {
@@ -75,10 +79,7 @@ public final class RobotRegistry {
         }
         String fingerprint = RobotTokens.fingerprint(token);
         Optional<String> robotId = db.read(c -> robots.findIdByTokenSha256(c, fingerprint));
-        robotId.ifPresent(id -> db.inTransaction(c -> {
-            robots.markSeen(c, id, clock.instant());
-            return null;
-        }));
+        robotId.ifPresent(presence::seen);
         return robotId;
     }
 
@@ -111,12 +112,7 @@ public final class RobotRegistry {
         if (skew == null && metrics == null) {
             return;
         }
-        Long clockSkewMs = skew;
-        String summary = metrics;
-        db.inTransaction(c -> {
-            robots.markAgentReport(c, robotId, clockSkewMs, summary, clock.instant());
-            return null;
-        });
+        presence.reported(robotId, skew, metrics);
     }
 
     /** Current release = the release of the robot's newest deployment whose status is applied. */

@@ -79,11 +79,40 @@ public final class RobotRows {
 
     /** The one in-place update in the schema: presence is state, not history. */
     public void markSeen(Connection c, String robotId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE robots SET last_seen_at = ? WHERE id = ?")) {
-            ps.setLong(1, Times.toMicros(now));
-            ps.setString(2, robotId);
+        try (PreparedStatement ps = c.prepareStatement(MARK_SEEN)) {
+            bindSeen(ps, robotId, now);
             ps.executeUpdate();
         }
+    }
+
+    /** One robot's presence for {@link #markPresence}; null fields keep what is stored. */
+    public record Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt) {
+    }
+
+    /** markSeen and markAgentReport for many robots, as two JDBC batches (one round trip each on PostgreSQL). */
+    public void markPresence(Connection c, List<Presence> batch) throws SQLException {
+        try (PreparedStatement seen = c.prepareStatement(MARK_SEEN);
+             PreparedStatement report = c.prepareStatement(MARK_AGENT_REPORT)) {
+            for (Presence p : batch) {
+                if (p.seenAt() != null) {
+                    bindSeen(seen, p.robotId(), p.seenAt());
+                    seen.addBatch();
+                }
+                if (p.reportedAt() != null) {
+                    bindAgentReport(report, p.robotId(), p.clockSkewMs(), p.agentMetrics(), p.reportedAt());
+                    report.addBatch();
+                }
+            }
+            seen.executeBatch();
+            report.executeBatch();
+        }
+    }
+
+    private static final String MARK_SEEN = "UPDATE robots SET last_seen_at = ? WHERE id = ?";
+
+    private static void bindSeen(PreparedStatement ps, String robotId, Instant now) throws SQLException {
+        ps.setLong(1, Times.toMicros(now));
+        ps.setString(2, robotId);
     }
 
     /**
@@ -92,18 +121,25 @@ public final class RobotRows {
      */
     public void markAgentReport(Connection c, String robotId, Long clockSkewMs, String agentMetrics, Instant now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE robots SET clock_skew_ms = COALESCE(?, clock_skew_ms), "
-                + "agent_metrics = COALESCE(?, agent_metrics), agent_reported_at = ? WHERE id = ?")) {
-            if (clockSkewMs == null) {
-                ps.setNull(1, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(1, clockSkewMs);
-            }
-            ps.setString(2, agentMetrics);
-            ps.setLong(3, Times.toMicros(now));
-            ps.setString(4, robotId);
+        try (PreparedStatement ps = c.prepareStatement(MARK_AGENT_REPORT)) {
+            bindAgentReport(ps, robotId, clockSkewMs, agentMetrics, now);
             ps.executeUpdate();
         }
+    }
+
+    private static final String MARK_AGENT_REPORT = "UPDATE robots SET clock_skew_ms = COALESCE(?, clock_skew_ms), "
+            + "agent_metrics = COALESCE(?, agent_metrics), agent_reported_at = ? WHERE id = ?";
+
+    private static void bindAgentReport(PreparedStatement ps, String robotId, Long clockSkewMs, String agentMetrics,
+                                        Instant now) throws SQLException {
+        if (clockSkewMs == null) {
+            ps.setNull(1, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(1, clockSkewMs);
+        }
+        ps.setString(2, agentMetrics);
+        ps.setLong(3, Times.toMicros(now));
+        ps.setString(4, robotId);
     }
 
     private static RobotRow map(ResultSet rs) throws SQLException {

@@ -28,6 +28,14 @@ public final class ExecutorSelection {
         if (mode.equals("symlink")) {
             return new Chosen("symlink", new SymlinkExecutor(stateDir), processes, "--executor symlink");
         }
+        String plain = EnginePing.plainUnixHost(System.getenv());
+        if (mode.equals("auto") && plain != null && !InstalledImage.isContainerRelease(stateDir.resolve("current"))) {
+            String why = EnginePing.ping(plain, Duration.ofSeconds(5));
+            if (why != null) { // no engine: docker-java is never loaded
+                return new Chosen("symlink", new SymlinkExecutor(stateDir), processes,
+                        "no container engine at " + plain + " (" + why + ")");
+            }
+        }
         DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         String host = cfg.getDockerHost().toString();
         String pingError = ping(cfg);

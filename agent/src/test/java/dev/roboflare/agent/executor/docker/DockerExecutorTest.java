@@ -35,6 +35,12 @@ class DockerExecutorTest {
     }
 
     @Test
+    void theJdkPingAgreesWithDockerJavaOnTheRealEngine() {
+        TestEngine engine = TestEngine.require();
+        assertThat(EnginePing.ping(engine.host, Duration.ofSeconds(5))).isNull();
+    }
+
+    @Test
     void aCorruptArchiveIsRejectedBeforeTheEngineSeesIt() throws Exception {
         Path archive = dir.resolve("img.tar");
         Files.write(archive, new byte[] {1, 2, 3, 4, 5});
