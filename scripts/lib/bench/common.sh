@@ -132,14 +132,21 @@ unit_jvm_flags() {
   sed -n '/^ExecStart=/,/[^\\]$/p' "$UNIT" | tr -d '\\\n' | sed 's/^ExecStart=[^ ]*//; s/ -jar .*//' | xargs
 }
 
-# agent_start DIR [agent flags...]: a robot's agent with the unit's JVM flags; sets AGENT_PID and AGENT_T0
+# The unit's Environment= assignments (KEY=VALUE words), which systemd gives the agent's JVM as well.
+unit_environment() {
+  sed -n 's/^Environment=//p' "$UNIT" | xargs
+}
+
+# agent_start DIR [agent flags...]: a robot's agent with the unit's JVM flags and environment; sets AGENT_PID and AGENT_T0
 # (epoch µs just before exec). NOTIFY_SOCKET, when exported by the caller, reaches it like systemd's.
 agent_start() {
-  local dir=$1 flags
+  local dir=$1 flags env_words
   shift
   read -r -a flags <<<"${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
+  read -r -a env_words <<<"$(unit_environment)"
   mkdir -p "$dir"
   (
+    ((${#env_words[@]} == 0)) || export "${env_words[@]}"
     now_us >"$dir/t0"
     exec java "${flags[@]}" -jar "$AGENT_JAR" --control-plane "$CP_URL" --token-file "$dir/token" \
       --state-dir "$dir/state" "$@"

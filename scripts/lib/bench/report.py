@@ -45,13 +45,18 @@ def row(f):
     return fmt(med) + " " + f["unit"], spread, str(len(vals)), target, met
 
 
+def cell(text):
+    """A markdown table cell: a figure name may hold a shell pipeline, whose | would split the row."""
+    return text.replace("|", "\\|")
+
+
 def table(section):
     rows = [(fig, row(f)) for (sec, fig), f in figures.items() if sec == section]
     if not rows:
         return "_Not measured in this run._"
     lines = ["| figure | median | min – max | runs | target | met |", "|---|---:|---:|---:|---|---|"]
     for fig, (med, spread, n, target, met) in rows:
-        lines.append("| %s | %s | %s | %s | %s | %s |" % (fig, med, spread, n, target, met))
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (cell(fig), med, spread, n, target, met))
     return "\n".join(lines)
 
 

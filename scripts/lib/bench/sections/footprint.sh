@@ -9,6 +9,7 @@ bench_footprint() {
   echo "==> agent footprint: $runs runs, ${idle} s idle each (poll interval 10 s)"
   cp_start "$BENCH_OUT/footprint/cp"
   fact "agent JVM flags (from $UNIT)" "${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
+  fact "agent environment (Environment= of $UNIT)" "$(unit_environment)"
   for ((r = 1; r <= runs; r++)); do
     dir=$BENCH_OUT/footprint/run-$r
     mkdir -p "$dir"
