@@ -34,8 +34,9 @@ public final class DetachedProcessLauncher implements AppLauncher {
     private static final String WRAPPER = "echo $$ > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"; p=$1; x=$2; shift 2; "
             + "trap : TERM INT HUP; \"$@\"; code=$?; echo $code > \"$x.tmp\" && mv -f \"$x.tmp\" \"$x\"; exit $code";
     static final String MARKER = "--- roboflare-agent: started release ";
+    /** The agent's own: systemd's notify/watchdog channel, the test hook, the unit's malloc tuning for the JVM. */
     private static final List<String> NOT_FOR_THE_APP = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
-            "ROBOFLARE_AGENT_PAUSE_AT");
+            "ROBOFLARE_AGENT_PAUSE_AT", "MALLOC_ARENA_MAX");
 
     private final Path logDir;
     private final Duration stopGrace;
