@@ -80,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
             Transactor db = new Transactor(database.dataSource(), database.dialect());
             DeploymentViews views = new DeploymentViews(db);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
-            HttpApi.Services services = new HttpApi.Services(operatorToken, signer, store,
+            HttpApi.Services services = new HttpApi.Services(signer, store,
                     new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),
                     new RobotRegistry(db, clock), new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),

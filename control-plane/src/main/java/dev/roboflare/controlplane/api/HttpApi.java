@@ -3,7 +3,6 @@ package dev.roboflare.controlplane.api;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
-import dev.roboflare.controlplane.auth.OperatorToken;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
 import dev.roboflare.controlplane.deploy.DeploymentViews;
@@ -28,7 +27,7 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public record Services(OperatorToken operatorToken, DownloadSigner signer, ArtifactStore store,
+    public record Services(DownloadSigner signer, ArtifactStore store,
                            ArtifactCatalog artifacts, ReleasePublisher releases, RobotRegistry robots,
                            FleetRegistry fleets, DeploymentCreator deploymentCreator,
                            DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,

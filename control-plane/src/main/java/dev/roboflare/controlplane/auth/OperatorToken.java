@@ -1,9 +1,7 @@
 package dev.roboflare.controlplane.auth;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +14,11 @@ public final class OperatorToken {
     private static final Logger log = LoggerFactory.getLogger(OperatorToken.class);
     public static final String FILE_NAME = "operator-token";
 
-    private final byte[] token;
+    /** Only the hash is kept: requests are matched by the hash of their bearer token (OperatorTokens). */
+    private final String sha256;
 
     private OperatorToken(String token) {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.sha256 = dev.roboflare.controlplane.Sha256.hex(token);
     }
 
     public static OperatorToken loadOrCreate(Path dataDir) throws IOException {
@@ -30,22 +29,8 @@ public final class OperatorToken {
         return new OperatorToken(loaded.value());
     }
 
-    /**
-     * What Idempotency-Keys are scoped to: a short hash of the token (never the token itself). A rotated token
-     * starts a fresh key space; every token acts in one organisation, so keys never cross organisations either.
-     */
-    public String scope() {
-        return "op:" + sha256().substring(0, 16);
-    }
-
-    /** The token's SHA-256 (hex): what a status-page session remembers instead of the token. */
+    /** The token's SHA-256 (hex): what requests and status-page sessions are matched by. */
     public String sha256() {
-        return dev.roboflare.controlplane.Sha256.hex(new String(token, StandardCharsets.UTF_8));
-    }
-
-    /** Constant-time, so response timing does not leak how much of a guess was right. */
-    public boolean matches(String candidate) {
-        return candidate != null
-                && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+        return sha256;
     }
 }

@@ -77,19 +77,15 @@ public final class RobotRows {
         }
     }
 
-    /** The one in-place update in the schema: presence is state, not history. */
-    public void markSeen(Connection c, String robotId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(MARK_SEEN)) {
-            bindSeen(ps, robotId, now);
-            ps.executeUpdate();
-        }
-    }
-
     /** One robot's presence for {@link #markPresence}; null fields keep what is stored. */
     public record Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt) {
     }
 
-    /** markSeen and markAgentReport for many robots, as two JDBC batches (one round trip each on PostgreSQL). */
+    /**
+     * The in-place updates of the schema (presence is state, not history) for many robots, as two JDBC batches
+     * (one round trip each on PostgreSQL): last_seen_at, and the clock skew and metrics summary of the latest poll,
+     * where a null keeps what was stored (a poll that did not carry that header).
+     */
     public void markPresence(Connection c, List<Presence> batch) throws SQLException {
         try (PreparedStatement seen = c.prepareStatement(MARK_SEEN);
              PreparedStatement report = c.prepareStatement(MARK_AGENT_REPORT)) {
@@ -113,18 +109,6 @@ public final class RobotRows {
     private static void bindSeen(PreparedStatement ps, String robotId, Instant now) throws SQLException {
         ps.setLong(1, Times.toMicros(now));
         ps.setString(2, robotId);
-    }
-
-    /**
-     * In place like last_seen_at: the clock skew and metrics summary of the robot's latest poll. A null argument
-     * keeps what was stored (a poll that did not carry that header).
-     */
-    public void markAgentReport(Connection c, String robotId, Long clockSkewMs, String agentMetrics, Instant now)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(MARK_AGENT_REPORT)) {
-            bindAgentReport(ps, robotId, clockSkewMs, agentMetrics, now);
-            ps.executeUpdate();
-        }
     }
 
     private static final String MARK_AGENT_REPORT = "UPDATE robots SET clock_skew_ms = COALESCE(?, clock_skew_ms), "

@@ -99,10 +99,18 @@ public final class OperatorTokens {
     public Optional<Grant> authenticateSha256(String sha) {
         if (MessageDigest.isEqual(sha.getBytes(StandardCharsets.US_ASCII),
                 bootstrap.sha256().getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.of(new Grant(BOOTSTRAP_NAME, Organisations.DEFAULT, false, true, bootstrap.scope()));
+            return Optional.of(new Grant(BOOTSTRAP_NAME, Organisations.DEFAULT, false, true, idempotencyScope(sha)));
         }
         return db.read(c -> tokens.operatorToken(c, sha)).filter(t -> t.revokedAt() == null)
-                .map(t -> new Grant(t.name(), t.org(), t.readOnly(), false, "op:" + sha.substring(0, 16)));
+                .map(t -> new Grant(t.name(), t.org(), t.readOnly(), false, idempotencyScope(sha)));
+    }
+
+    /**
+     * What Idempotency-Keys are scoped to: a short hash of the token (never the token itself). A rotated token
+     * starts a fresh key space; every token acts in one organisation, so keys never cross organisations either.
+     */
+    private static String idempotencyScope(String sha256) {
+        return "op:" + tokenId(sha256);
     }
 
     static String tokenId(String sha256) {

@@ -36,13 +36,13 @@ public final class Organisations {
             throw RequestRejected.badRequest("organisation name '" + name + "' must be 1 to 63 lower-case letters, "
                     + "digits and '-', starting with a letter or digit, e.g. {\"name\": \"acme-lab\"}");
         }
-        Organisation created = db.inTransaction(c -> {
-            if (!organisations.insert(c, name, clock.instant())) {
+        Organisation created = new Organisation(name, clock.instant());
+        db.inTransaction(c -> {
+            if (!organisations.insert(c, name, created.createdAt())) {
                 throw RequestRejected.conflict("organisation '" + name + "' already exists; issue a token for it "
                         + "with POST /api/operator-tokens {\"name\": \"...\", \"org\": \"" + name + "\"}");
             }
-            return organisations.listOldestFirst(c).stream().filter(o -> o.name().equals(name))
-                    .map(o -> new Organisation(o.name(), o.createdAt())).findFirst().orElseThrow();
+            return null;
         });
         log.info("organisation {} created", name);
         return created;
