@@ -57,28 +57,11 @@ step "the Debian 12 + systemd image (debootstrap once, then cached)"
 image=$(packaging/test/rootfs.sh)
 
 step "starting the control plane on the host"
-port=$((20000 + RANDOM % 20000))
-while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-cp_url=http://127.0.0.1:$port
-java -jar control-plane/target/roboflare-control-plane.jar serve --port "$port" --bind 127.0.0.1 \
-  --data-dir "$work/cp" >"$work/control-plane.log" 2>&1 &
-cp_pid=$!
-for _ in $(seq 1 300); do
-  [[ -f $work/cp/operator-token ]] && curl -s -o /dev/null "$cp_url/api/robots" && break
-  kill -0 "$cp_pid" 2>/dev/null || fail "the control plane exited at start"
-  sleep 0.2
-done
-op_token=$(cat "$work/cp/operator-token")
-api() { # METHOD PATH [curl args...]
-  local method=$1 path=$2 out status
-  shift 2
-  out=$(curl -sS -X "$method" -H "Authorization: Bearer $op_token" -w '\n%{http_code}' "$@" "$cp_url$path")
-  status=${out##*$'\n'}
-  out=${out%$'\n'*}
-  [[ $status == 2* ]] || fail "$method $path -> $status: $out"
-  printf '%s' "$out"
-}
-field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
+# shellcheck source=scripts/lib/control-plane.sh
+source scripts/lib/control-plane.sh
+cp_launch control-plane/target/roboflare-control-plane.jar "$work/cp" "$work/control-plane.log" \
+  || fail "the control plane exited at start"
+cp_pid=$CP_PID cp_url=$CP_URL
 robot_json=$(api POST /api/robots -H 'Content-Type: application/json' -d '{"name":"e2e-systemd"}')
 robot_id=$(field id <<<"$robot_json")
 robot_token=$(field token <<<"$robot_json")

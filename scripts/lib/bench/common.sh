@@ -47,43 +47,22 @@ record() {
 fact() { printf '%s\t%s\n' "$1" "$2" >>"$BENCH_OUT/facts.tsv"; }
 
 # ---- the control plane
-# cp_start DIR [serve flags...]: sets CP_PID, CP_URL, OP_TOKEN.
+# shellcheck source=scripts/lib/control-plane.sh
+source scripts/lib/control-plane.sh
+# cp_start DIR [serve flags...]: sets CP_PID, CP_URL, OP_TOKEN (scripts/lib/control-plane.sh, which also gives
+# api and field).
 cp_start() {
-  local dir=$1 port
+  local dir=$1
   shift
-  port=$(free_port)
   mkdir -p "$dir"
-  java -jar "$CP_JAR" serve --port "$port" --bind 127.0.0.1 --data-dir "$dir/data" "$@" >"$dir/control-plane.log" 2>&1 &
-  CP_PID=$!
+  cp_launch "$CP_JAR" "$dir/data" "$dir/control-plane.log" "$@" || die "the control plane did not start"
   BENCH_PIDS+=("$CP_PID")
-  CP_URL="http://127.0.0.1:$port"
-  local i
-  for ((i = 0; i < 300; i++)); do
-    [[ -f $dir/data/operator-token ]] && curl -s -o /dev/null "$CP_URL/api/robots" && break
-    kill -0 "$CP_PID" 2>/dev/null || { tail -20 "$dir/control-plane.log" >&2; die "the control plane did not start"; }
-    sleep 0.2
-  done
-  OP_TOKEN=$(cat "$dir/data/operator-token")
 }
 
 cp_stop() {
   kill "$CP_PID" 2>/dev/null || true
   wait "$CP_PID" 2>/dev/null || true
 }
-
-# api METHOD PATH [curl args...]: the body on 2xx, else dies with the server's problem detail.
-api() {
-  local method=$1 path=$2 out status
-  shift 2
-  out=$(curl -sS -X "$method" -H "Authorization: Bearer $OP_TOKEN" -w '\n%{http_code}' "$@" "$CP_URL$path")
-  status=${out##*$'\n'}
-  out=${out%$'\n'*}
-  [[ $status == 2* ]] || die "$method $path -> $status: $out"
-  printf '%s' "$out"
-}
-
-# field NAME < json: the first string value of NAME (the API's ids and statuses are plain strings).
-field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
 
 # enroll NAME TOKEN_FILE -> robot id
 enroll() {
