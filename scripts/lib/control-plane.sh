@@ -2,19 +2,19 @@
 # The shipped control plane as a background process, and its operator API from bash. Sourced by scripts/demo,
 # scripts/bench (scripts/lib/bench/common.sh) and packaging/test/systemd-e2e.sh.
 
-# cp_launch JAR DATA_DIR LOG [serve flags...]: `serve` on a free loopback port. Sets CP_PID and CP_URL, and
-# OP_TOKEN once it answers. When it exits first or does not answer within 60 s: the log's tail on stderr, the
-# process stopped, return 1.
+# cp_launch JAR DATA_DIR LOG [serve flags...]: `serve --port 0` on loopback (the kernel picks a free port, which the
+# start-up line names: a port chosen here could be taken meanwhile, e.g. by a client's ephemeral port). Sets CP_PID
+# and CP_URL, and OP_TOKEN once it answers. When it exits first or does not answer within 60 s: the log's tail on
+# stderr, the process stopped, return 1.
 cp_launch() {
-  local jar=$1 data=$2 log=$3 port i
+  local jar=$1 data=$2 log=$3 port="" i
   shift 3
-  port=$((20000 + RANDOM % 20000))
-  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  java -jar "$jar" serve --port "$port" --bind 127.0.0.1 --data-dir "$data" "$@" >"$log" 2>&1 &
+  java -jar "$jar" serve --port 0 --bind 127.0.0.1 --data-dir "$data" "$@" >"$log" 2>&1 &
   CP_PID=$!
-  CP_URL=http://127.0.0.1:$port
   for ((i = 0; i < 300; i++)); do
-    if [[ -f $data/operator-token ]] && curl -s -o /dev/null "$CP_URL/api/robots"; then
+    [[ -n $port ]] || port=$(sed -n 's|.*control plane listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log")
+    CP_URL=http://127.0.0.1:$port
+    if [[ -n $port && -f $data/operator-token ]] && curl -s -o /dev/null "$CP_URL/api/robots"; then
       OP_TOKEN=$(cat "$data/operator-token")
       return 0
     fi
