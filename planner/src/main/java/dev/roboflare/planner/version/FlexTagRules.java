@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  *
  * <p>Internal (from the seeds): app {@code ot3@X.Y.Z}, alpha {@code ot3@X.Y.Z-alpha.N}; oe-core
  * {@code internal@X.Y.Z}, alpha reuses the app's N; firmware {@code internal@vN}, max merged + 1.
- * External (public conventions, the seeds are silent): the same rules with a bare {@code v} prefix:
- * {@code vX.Y.Z}, {@code vX.Y.Z-alpha.N}, firmware {@code vN}.
+ * External (robot-stack's automation at 62e72b6 and public conventions; the seeds are silent): the same
+ * rules with a bare {@code v} prefix: {@code vX.Y.Z}, {@code vX.Y.Z-alpha.N}, firmware {@code vN}, counted on
+ * each repo's release branch (its {@code chore_release-X.Y.Z} isolation branch where it has one).
  *
  * <p>Only annotated tags merged into the release branch count, as the seeds say for go.
  */

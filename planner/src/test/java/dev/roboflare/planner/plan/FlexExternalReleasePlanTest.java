@@ -6,11 +6,14 @@ import static dev.roboflare.planner.testing.JsonPlan.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.planner.testing.GitFixture;
 import dev.roboflare.planner.testing.PlannerRun;
 import dev.roboflare.planner.testing.StackFixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,47 @@ class FlexExternalReleasePlanTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("no annotated vX.Y.Z tag is merged into edge of opentrons")
                 .contains("no chore_release-X.Y.Z branch").contains("Pass --version X.Y.Z");
+    }
+
+    @Test
+    void syncBringsTheIsolationBranchFromOriginAndFastForwardsItOnTheNextRun(@TempDir Path tmp) throws Exception {
+        // origin (a bare repo reached through file://) has chore_release-9.1.0; the engineer's clone does not yet.
+        Path remotes = tmp.resolve("remotes");
+        stack.opentrons().checkoutNew("chore_release-9.1.0");
+        stack.opentrons().tag("v9.1.0-alpha.0", stack.opentrons().commit("app: 9.1.0 alpha 0"));
+        stack.opentrons().commit("app: after alpha 0");
+        stack.opentrons().checkout("edge");
+        GitFixture infra = GitFixture.init(ws.resolve("robot-stack-infra"), "main");
+        for (GitFixture upstream : List.of(stack.firmware(), stack.oeCore(), stack.opentrons(), infra)) {
+            String name = upstream.dir().getFileName().toString();
+            upstream.git("clone", "--quiet", "--bare", upstream.dir().toString(), remotes.resolve(name + ".git").toString());
+            upstream.git("remote", "add", "origin", remotes.resolve(name + ".git").toString());
+        }
+        Path clones = tmp.resolve("clones");
+        Files.createDirectories(clones);
+        Files.writeString(clones.resolve("roboflare-planner.properties"),
+                "remote.default=" + remotes.toUri() + "{repo}.git\n");
+        String[] args = with(new String[] {"go", "--non-interactive", "--skip-assumptions", "--json", "--workspace",
+                clones.toString(), "--now", "2026-05-26T15:00:00Z"}, EXTERNAL_ALPHA);
+
+        PlannerRun first = PlannerRun.run(args);
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(first.out());
+        assertThat(repo(plan, "opentrons").get("branch").asText()).isEqualTo("chore_release-9.1.0");
+        assertThat(nextTag(plan, "opentrons")).isEqualTo("v9.1.0-alpha.1");
+        assertThat(plan.get("sync").toString()).contains("created chore_release-9.1.0 from origin/chore_release-9.1.0");
+
+        stack.opentrons().checkout("chore_release-9.1.0");
+        stack.opentrons().tag("v9.1.0-alpha.1", stack.opentrons().commit("app: 9.1.0 alpha 1"));
+        String upstreamTip = stack.opentrons().commit("app: 9.1.0 fix");
+        stack.opentrons().git("push", "--quiet", "--tags", "origin", "chore_release-9.1.0");
+
+        JsonNode second = new ObjectMapper().readTree(PlannerRun.run(args).out());
+
+        assertThat(repo(second, "opentrons").get("tip").asText()).isEqualTo(upstreamTip);
+        assertThat(nextTag(second, "opentrons")).isEqualTo("v9.1.0-alpha.2");
+        assertThat(second.get("sync").toString()).contains("fast-forwarded chore_release-9.1.0 to origin/chore_release-9.1.0");
     }
 
     @Test
