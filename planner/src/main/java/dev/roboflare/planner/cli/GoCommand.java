@@ -2,12 +2,15 @@ package dev.roboflare.planner.cli;
 
 import dev.roboflare.planner.PlanningException;
 import dev.roboflare.planner.config.RemoteConfig;
+import dev.roboflare.planner.git.BranchNames;
 import dev.roboflare.planner.git.ChannelTags;
 import dev.roboflare.planner.git.CommitLog;
 import dev.roboflare.planner.git.RepoSync;
 import dev.roboflare.planner.git.SyncOutcome;
 import dev.roboflare.planner.output.PlanJson;
 import dev.roboflare.planner.output.PlanPrinter;
+import dev.roboflare.planner.plan.CloneReader;
+import dev.roboflare.planner.plan.FlexBase;
 import dev.roboflare.planner.plan.PlanRequest;
 import dev.roboflare.planner.plan.ReleasePlan;
 import dev.roboflare.planner.plan.ReleasePlanner;
@@ -18,7 +21,6 @@ import dev.roboflare.planner.stack.Stability;
 import dev.roboflare.planner.stack.StackDefinition;
 import dev.roboflare.planner.stack.StackRepo;
 import dev.roboflare.planner.version.BaseVersion;
-import dev.roboflare.planner.version.FlexTagRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -74,7 +77,8 @@ final class GoCommand implements Callable<Integer> {
     String stability;
 
     @Option(names = "--version", paramLabel = "X.Y.Z",
-            description = "Flex base version. Default: the highest ot3@X.Y.Z (external: vX.Y.Z) base merged into edge.")
+            description = "Flex base version, X.Y.Z or vX.Y.Z. Default: the highest ot3@X.Y.Z base merged into edge;"
+                    + " external: the highest chore_release-X.Y.Z branch of opentrons, else the highest vX.Y.Z base on edge.")
     String version;
 
     @Option(names = "--workspace", paramLabel = "DIR",
@@ -129,24 +133,22 @@ final class GoCommand implements Callable<Integer> {
         }
 
         RemoteConfig remotes = RemoteConfig.load(Optional.ofNullable(config), ws);
-        List<SyncOutcome> sync = noSync ? List.of() : sync(stack, ws, remotes, err);
+        List<SyncOutcome> sync = new ArrayList<>(noSync ? List.of() : sync(stack, ws, remotes, err));
+        Clones clones = new Clones(ws, sync, err);
+
+        if (platform == Platform.FLEX && base.isEmpty() && interactive()) {
+            base = askBaseVersion(type, chosenStability, stack, clones);
+        }
+
+        PlanRequest request = new PlanRequest(platform, type, chosenStability, base, clock, ws);
+        ReleasePlan plan = new ReleasePlanner(new CommitLog(), remotes).plan(request, clones);
         List<String> syncWarnings = new ArrayList<>();
         for (SyncOutcome outcome : sync) {
             if (outcome.isProblem()) {
                 syncWarnings.add(outcome.repo() + ": " + outcome.detail());
             }
         }
-
-        Map<String, ChannelTags> tags = new LinkedHashMap<>();
-        for (StackRepo repo : stack.tagged()) {
-            tags.put(repo.name(), ChannelTags.read(repo.name(), ws.resolve(repo.name()), repo.releaseBranch()));
-        }
-        if (platform == Platform.FLEX && base.isEmpty() && interactive()) {
-            base = askBaseVersion(type, chosenStability, stack, tags);
-        }
-
-        PlanRequest request = new PlanRequest(platform, type, chosenStability, base, clock, ws);
-        ReleasePlan plan = new ReleasePlanner(new CommitLog(), remotes).plan(request, tags).withWarningsFirst(syncWarnings);
+        plan = plan.withWarningsFirst(syncWarnings);
         if (json) {
             out.println(PlanJson.render(plan, sync, ToolVersion.current()));
             out.flush();
@@ -154,6 +156,48 @@ final class GoCommand implements Callable<Integer> {
             new PlanPrinter(out).print(plan, !skipAssumptions);
         }
         return 0;
+    }
+
+    /**
+     * Reads the clones for the planner. A branch other than the release branch (a Flex external
+     * chore_release isolation branch) is fast-forwarded from origin first, unless --no-sync.
+     */
+    private final class Clones implements CloneReader {
+        private final Path ws;
+        private final List<SyncOutcome> sync;
+        private final PrintWriter err;
+        private final Map<String, ChannelTags> read = new LinkedHashMap<>();
+        private final Map<String, Set<String>> branches = new LinkedHashMap<>();
+
+        Clones(Path ws, List<SyncOutcome> sync, PrintWriter err) {
+            this.ws = ws;
+            this.sync = sync;
+            this.err = err;
+        }
+
+        @Override
+        public ChannelTags tags(StackRepo repo, String branch) {
+            String key = repo.name() + " " + branch;
+            ChannelTags known = read.get(key);
+            if (known != null) {
+                return known;
+            }
+            if (!noSync && !branch.equals(repo.releaseBranch())) {
+                err.println("sync " + repo.name() + " " + branch);
+                SyncOutcome outcome = new RepoSync().fastForwardBranch(repo.name(), ws, branch);
+                err.println("  " + outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + outcome.detail());
+                err.flush();
+                sync.add(outcome);
+            }
+            ChannelTags tags = ChannelTags.read(repo.name(), ws.resolve(repo.name()), branch);
+            read.put(key, tags);
+            return tags;
+        }
+
+        @Override
+        public Set<String> branches(StackRepo repo) {
+            return branches.computeIfAbsent(repo.name(), name -> BranchNames.read(name, ws.resolve(name)));
+        }
     }
 
     private boolean interactive() {
@@ -246,7 +290,9 @@ final class GoCommand implements Callable<Integer> {
     private void confirmAssumptions(StackDefinition stack, PrintWriter err) {
         err.println("Assumptions for this " + stack.platform().displayName() + " plan:");
         err.println("  - release branches are default-branch HEADs: " + String.join(", ",
-                stack.tagged().stream().map(r -> r.name() + " " + r.releaseBranch()).toList()));
+                stack.tagged().stream().map(r -> r.name() + " " + r.releaseBranch()).toList())
+                + (stack.platform() == Platform.FLEX && ReleaseType.fromCli(String.valueOf(releaseType)).orElse(null)
+                        == ReleaseType.EXTERNAL ? "; Flex external uses chore_release-X.Y.Z instead where a repo has it" : ""));
         err.println("  - only annotated tags count; lightweight tags are ignored");
         err.println("  - nothing is tagged or pushed by this tool; robot-stack-infra is reference only");
         err.flush();
@@ -256,12 +302,14 @@ final class GoCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<BaseVersion> askBaseVersion(ReleaseType type, Stability chosen, StackDefinition stack,
-                                                 Map<String, ChannelTags> tags) {
-        FlexTagRules rules = new FlexTagRules(type, chosen);
-        Optional<BaseVersion> inferred = rules.defaultBase(tags.get(stack.repo(RepoRole.APP).name()));
+    private Optional<BaseVersion> askBaseVersion(ReleaseType type, Stability chosen, StackDefinition stack, Clones clones) {
+        StackRepo app = stack.repo(RepoRole.APP);
+        Optional<FlexBase> guess = FlexBase.infer(type, chosen, clones.tags(app, app.releaseBranch()),
+                type == ReleaseType.EXTERNAL ? clones.branches(app) : Set.of());
+        Optional<BaseVersion> inferred = guess.map(FlexBase::version);
+        String from = guess.map(g -> g.source().equals("branch") ? ", from " + g.from() : "").orElse("");
         for (int attempt = 0; attempt < 3; attempt++) {
-            String answer = prompter.ask("Base version X.Y.Z" + inferred.map(v -> " [" + v + "]").orElse("") + ": ");
+            String answer = prompter.ask("Base version X.Y.Z" + inferred.map(v -> " [" + v + from + "]").orElse("") + ": ");
             if (answer == null || answer.isBlank()) {
                 return inferred;
             }

@@ -40,6 +40,15 @@ public final class RepoSync {
         return fastForward(repo, directory, target);
     }
 
+    /**
+     * Fast-forwards one more branch of an already synced clone (a Flex external chore_release isolation
+     * branch), with the same rules as the release branch: created from origin when missing locally,
+     * left alone when it has local commits.
+     */
+    public SyncOutcome fastForwardBranch(String repo, Path workspace, String branch) {
+        return fastForward(repo, workspace.resolve(repo), branch);
+    }
+
     private SyncOutcome cloneInto(String repo, Path workspace, Path directory, String url, String branch) {
         try {
             Files.createDirectories(workspace);

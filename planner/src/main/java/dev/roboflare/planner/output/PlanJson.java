@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roboflare.planner.git.CommitSummary;
 import dev.roboflare.planner.git.SyncOutcome;
 import dev.roboflare.planner.git.TagRef;
+import dev.roboflare.planner.plan.FlexBase;
 import dev.roboflare.planner.plan.PushStep;
 import dev.roboflare.planner.plan.ReleasePlan;
 import dev.roboflare.planner.plan.RepoPlan;
+import dev.roboflare.planner.plan.TagRule;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,6 +37,8 @@ public final class PlanJson {
         root.put("stability", request.stability().cliName());
         root.put("base_version", plan.baseVersion().map(Object::toString).orElse(null));
         root.put("base_version_inferred", plan.baseVersionInferred());
+        root.put("base_version_source", plan.flexBase().map(FlexBase::source).orElse(null));
+        root.put("base_version_from", plan.flexBase().map(FlexBase::from).orElse(null));
         root.put("now", request.now().toString());
         root.put("eastern_date", plan.easternDate().toString());
         root.put("workspace", request.workspace().toAbsolutePath().normalize().toString());
@@ -45,12 +49,17 @@ public final class PlanJson {
             node.put("role", repo.repo().role().name().toLowerCase(Locale.ROOT));
             node.put("pattern", repo.pattern());
             node.put("branch", repo.branch());
+            node.put("branch_source", repo.rule().branchSource());
             node.put("tip", repo.tip());
             node.put("latest_tag", repo.latestTag().map(TagRef::name).orElse(null));
             node.put("latest_tag_commit", repo.latestTag().map(TagRef::commit).orElse(null));
             node.put("needs_tag", repo.needsTag());
             node.put("next_tag", repo.nextTag().orElse(null));
             node.put("tag_message", repo.nextTag().isPresent() ? repo.tagMessage() : null);
+            TagRule rule = repo.rule();
+            node.putObject("tag_rule").put("id", rule.id()).put("branch_source", rule.branchSource())
+                    .put("base", rule.base().orElse(null)).put("base_source", rule.baseSource())
+                    .put("base_from", rule.baseFrom()).put("text", rule.text());
             node.put("compare_url", repo.compareUrl().orElse(null));
             node.put("commits_since_total", repo.commitsSince().total());
             ArrayNode commits = node.putArray("commits_since");

@@ -6,6 +6,7 @@ import dev.roboflare.planner.plan.PushStep;
 import dev.roboflare.planner.plan.ReleasePlan;
 import dev.roboflare.planner.plan.RepoPlan;
 import dev.roboflare.planner.stack.Platform;
+import dev.roboflare.planner.stack.ReleaseType;
 import dev.roboflare.planner.stack.RepoRole;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -48,16 +49,22 @@ public final class PlanPrinter {
         var request = plan.request();
         out.println(request.platform().displayName() + " " + request.releaseType().cliName() + " "
                 + request.stability().cliName() + " release plan (advisory: nothing is tagged or pushed)");
-        plan.baseVersion().ifPresent(base -> out.println("Base version: " + base
-                + (plan.baseVersionInferred() ? " (inferred)" : "")));
+        plan.flexBase().ifPresent(base -> out.println("Base version: " + base.version() + switch (base.source()) {
+            case "branch" -> " (inferred from branch " + base.from() + ")";
+            case "tags" -> " (inferred from the tags on " + base.from() + ")";
+            default -> "";
+        }));
         out.println("Date (America/New_York): " + plan.easternDate() + "   now: " + request.now());
         out.println("Workspace: " + request.workspace().toAbsolutePath().normalize());
     }
 
     static List<String> assumptions(ReleasePlan plan) {
         List<String> lines = new ArrayList<>();
-        lines.add("Release branches are default-branch HEADs (no chore_release branch): " + String.join(", ",
-                plan.repos().stream().map(r -> r.repo().name() + " " + r.branch()).toList()) + ".");
+        String branches = String.join(", ", plan.repos().stream().map(r -> r.repo().name() + " " + r.branch()).toList());
+        boolean flexExternal = plan.request().platform() == Platform.FLEX && plan.request().releaseType() == ReleaseType.EXTERNAL;
+        lines.add(flexExternal
+                ? "Release branches: chore_release-X.Y.Z of the base where a repo has it, else its default branch: " + branches + "."
+                : "Release branches are default-branch HEADs (no chore_release branch): " + branches + ".");
         lines.add("Only annotated tags count; lightweight tags are ignored and reported.");
         lines.add("This tool never creates or pushes tags: you run the commands below.");
         lines.add("robot-stack-infra is synced for reference and is not tagged.");
@@ -67,10 +74,10 @@ public final class PlanPrinter {
     private void latestTagsTable(ReleasePlan plan) {
         section("Latest channel tags");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"REPO", "PATTERN", "LATEST TAG", "BRANCH", "TIP", "NEEDS TAG"});
+        rows.add(new String[] {"REPO", "PATTERN", "LATEST TAG", "BRANCH", "TIP", "NEEDS TAG", "CHOSEN BY"});
         for (RepoPlan repo : plan.repos()) {
             rows.add(new String[] {repo.repo().name(), repo.pattern(), repo.latestTag().map(TagRef::name).orElse("(none)"),
-                    repo.branch(), repo.shortTip(), repo.needsTag() ? "yes" : "no"});
+                    repo.branch(), repo.shortTip(), repo.needsTag() ? "yes" : "no", repo.rule().brief()});
         }
         TextTable.print(out, rows);
     }
@@ -107,6 +114,7 @@ public final class PlanPrinter {
         for (RepoPlan repo : plan.repos()) {
             out.println("  " + pad(repo.repo().name(), width(plan)) + "  " + repo.nextTag().orElse(
                     "no new tag needed (" + repo.branch() + " is at " + repo.latestTag().map(TagRef::name).orElse("?") + ")"));
+            out.println("  " + " ".repeat(width(plan)) + "  rule: " + repo.rule().text());
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
 public record ReleasePlan(
         PlanRequest request,
         StackDefinition stack,
-        Optional<BaseVersion> baseVersion,
+        Optional<FlexBase> flexBase,
         boolean baseVersionInferred,
         LocalDate easternDate,
         List<RepoPlan> repos,
@@ -27,8 +27,13 @@ public record ReleasePlan(
     public ReleasePlan withWarningsFirst(List<String> earlier) {
         List<String> all = new ArrayList<>(earlier);
         all.addAll(warnings);
-        return new ReleasePlan(request, stack, baseVersion, baseVersionInferred, easternDate, repos, pushOrder,
+        return new ReleasePlan(request, stack, flexBase, baseVersionInferred, easternDate, repos, pushOrder,
                 releaseTag, nextSteps, rules, List.copyOf(all));
+    }
+
+    /** The Flex base version; empty for OT-2, whose versions come from the date. */
+    public Optional<BaseVersion> baseVersion() {
+        return flexBase.map(FlexBase::version);
     }
 
     public RepoPlan repo(String name) {

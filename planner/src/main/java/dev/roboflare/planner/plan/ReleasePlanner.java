@@ -11,6 +11,8 @@ import dev.roboflare.planner.stack.ReleaseType;
 import dev.roboflare.planner.stack.RepoRole;
 import dev.roboflare.planner.stack.StackDefinition;
 import dev.roboflare.planner.stack.StackRepo;
+import dev.roboflare.planner.version.BuildrootTraditionalTags;
+import dev.roboflare.planner.version.ChoreReleaseBranches;
 import dev.roboflare.planner.version.BaseVersion;
 import dev.roboflare.planner.version.CalendarTagRule;
 import dev.roboflare.planner.version.FlexTagRules;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -44,20 +47,26 @@ public final class ReleasePlanner {
 
     /** Rules for one platform: each repo's channel and, lazily, its next tag. */
     private record Rules(
+            Map<String, ChannelTags> tags,
             Map<String, TagPattern> channels,
             Map<String, Supplier<String>> nextTags,
-            Optional<BaseVersion> base,
+            Map<String, TagRule> tagRules,
+            Optional<FlexBase> base,
             boolean baseInferred,
             List<String> description) {
     }
 
-    /** @param tagsByRepo the channel tags of every tagged repo of the request's stack, keyed by repo name */
-    public ReleasePlan plan(PlanRequest request, Map<String, ChannelTags> tagsByRepo) {
+    /**
+     * @param clones reads each tagged repo's tags from the branch the rules pick: the default branch, or
+     *               for Flex external the {@code chore_release-X.Y.Z} isolation branch where it exists
+     */
+    public ReleasePlan plan(PlanRequest request, CloneReader clones) {
         StackDefinition stack = StackDefinition.of(request.platform());
         LocalDate easternDate = CalendarTagRule.easternDate(request.now());
         Rules rules = request.platform() == Platform.FLEX
-                ? flexRules(request, stack, tagsByRepo)
-                : ot2Rules(request, stack, tagsByRepo, easternDate);
+                ? flexRules(request, stack, clones)
+                : ot2Rules(request, stack, clones, easternDate);
+        Map<String, ChannelTags> tagsByRepo = rules.tags();
         List<String> warnings = new ArrayList<>();
 
         // First pass: where each branch stands against its latest channel tag.
@@ -68,8 +77,8 @@ public final class ReleasePlanner {
             latest.put(repo.name(), tags.latest(channel.regex()));
             warnAboutLightweight(tags, channel, warnings);
             if (tags.branchRef().startsWith("refs/remotes/")) {
-                warnings.add(repo.name() + ": no local branch " + repo.releaseBranch() + "; planned from origin/"
-                        + repo.releaseBranch() + " (git checkout " + repo.releaseBranch() + " creates it)");
+                warnings.add(repo.name() + ": no local branch " + tags.branch() + "; planned from origin/"
+                        + tags.branch() + " (git checkout " + tags.branch() + " creates it)");
             }
         }
 
@@ -83,7 +92,8 @@ public final class ReleasePlanner {
         Optional<String> releaseTag = next.get(app.name()).or(() -> latest.get(app.name()).map(TagRef::name));
         // Stack repo tag messages reference the app release they ship with. OT-2 repos share one tag,
         // so when only buildroot moved its message names that shared tag, not an older app tag.
-        Optional<String> sharedOt2Tag = request.platform() == Platform.OT2
+        // External OT-2 repos do not share a tag (buildroot keeps its own line): their messages name the app tag.
+        Optional<String> sharedOt2Tag = request.platform() == Platform.OT2 && request.releaseType() == ReleaseType.INTERNAL
                 ? next.values().stream().flatMap(Optional::stream).findFirst()
                 : Optional.empty();
         String message = "chore(release): " + next.get(app.name()).or(() -> sharedOt2Tag).or(() -> releaseTag)
@@ -96,15 +106,16 @@ public final class ReleasePlanner {
             Optional<String> nextTag = next.get(repo.name());
             nextTag.flatMap(tags::named).ifPresent(existing -> warnings.add(repo.name() + ": tag " + existing.name()
                     + " already exists on " + existing.commit().substring(0, 10)
-                    + (existing.annotated() ? " (not on " + repo.releaseBranch() + ")" : " (lightweight)")
+                    + (existing.annotated() ? " (not on " + tags.branch() + ")" : " (lightweight)")
                     + "; git tag -a will refuse it. Delete or rename that tag, or choose another name by hand."));
             CommitRange commits = nextTag.isPresent()
                     ? commitLog.since(tags.directory(), tags.tip(), latestTag.map(TagRef::commit), CommitLog.DEFAULT_LIMIT)
                     : CommitRange.empty();
             Optional<String> compare = latestTag.map(t ->
-                    remotes.githubWebUrl(repo.name()) + "/compare/" + t.name() + "..." + repo.releaseBranch());
+                    remotes.githubWebUrl(repo.name()) + "/compare/" + t.name() + "..." + tags.branch());
             repos.add(new RepoPlan(repo, tags.directory(), rules.channels().get(repo.name()).display(),
-                    repo.releaseBranch(), tags.tip(), latestTag, nextTag.isPresent(), nextTag, message, compare, commits));
+                    tags.branch(), tags.tip(), latestTag, nextTag.isPresent(), nextTag, message, compare, commits,
+                    rules.tagRules().get(repo.name())));
         }
 
         List<PushStep> pushOrder = new ArrayList<>();
@@ -118,7 +129,8 @@ public final class ReleasePlanner {
         if (request.platform() == Platform.FLEX && next.get("ot3-firmware").isPresent()
                 && latest.get("ot3-firmware").isEmpty()) {
             warnings.add("ot3-firmware: no annotated " + rules.channels().get("ot3-firmware").display()
-                    + " tag is merged into main, so numbering starts at 1; check it against the firmware team's counter.");
+                    + " tag is merged into " + tagsByRepo.get("ot3-firmware").branch()
+                    + ", so numbering starts at 1; check it against the firmware team's counter.");
         }
 
         return new ReleasePlan(request, stack, rules.base(), rules.baseInferred(), easternDate, List.copyOf(repos),
@@ -131,50 +143,141 @@ public final class ReleasePlanner {
         return latest.map(t -> !t.commit().equals(tags.tip())).orElse(true);
     }
 
-    private Rules flexRules(PlanRequest request, StackDefinition stack, Map<String, ChannelTags> tagsByRepo) {
+    private Rules flexRules(PlanRequest request, StackDefinition stack, CloneReader clones) {
         FlexTagRules rules = new FlexTagRules(request.releaseType(), request.stability());
-        ChannelTags app = tagsOf(tagsByRepo, stack.app());
+        boolean external = request.releaseType() == ReleaseType.EXTERNAL;
+        StackRepo appRepo = stack.app();
+        ChannelTags appOnDefault = clones.tags(appRepo, appRepo.releaseBranch());
         boolean inferred = request.baseVersion().isEmpty();
-        BaseVersion base = request.baseVersion().or(() -> rules.defaultBase(app)).orElseThrow(() -> new PlanningException(
-                "Cannot infer the Flex base version: no annotated "
-                        + rules.channel(RepoRole.APP).display().replace("-alpha.N", "")
-                        + " tag is merged into " + stack.app().releaseBranch() + " of " + stack.app().name()
-                        + ". Pass --version X.Y.Z."));
+        FlexBase base = request.baseVersion().map(FlexBase::given)
+                .or(() -> FlexBase.infer(request.releaseType(), request.stability(), appOnDefault,
+                        external ? clones.branches(appRepo) : Set.of()))
+                .orElseThrow(() -> new PlanningException(
+                        "Cannot infer the Flex base version: no annotated "
+                                + rules.channel(RepoRole.APP).display().replace("-alpha.N", "")
+                                + " tag is merged into " + appRepo.releaseBranch() + " of " + appRepo.name()
+                                + (external ? " and it has no chore_release-X.Y.Z branch" : "")
+                                + ". Pass --version X.Y.Z."));
+        BaseVersion version = base.version();
+        String isolation = ChoreReleaseBranches.branchFor(version);
+
+        // Flex external: each repo tags its chore_release-X.Y.Z isolation branch when it has one (robot-stack's go.py);
+        // internal always tags the default branch, as the seeds say.
+        Map<String, ChannelTags> tags = new LinkedHashMap<>();
+        for (StackRepo repo : stack.tagged()) {
+            boolean onIsolation = external && clones.branches(repo).contains(isolation);
+            tags.put(repo.name(), onIsolation ? clones.tags(repo, isolation)
+                    : repo == appRepo ? appOnDefault : clones.tags(repo, repo.releaseBranch()));
+        }
+        ChannelTags app = tags.get(appRepo.name());
+
         Map<String, TagPattern> channels = new LinkedHashMap<>();
         Map<String, Supplier<String>> nextTags = new LinkedHashMap<>();
+        Map<String, TagRule> tagRules = new LinkedHashMap<>();
+        String kind = request.releaseType().cliName();
+        String flavour = request.stability().prereleaseLabel().orElse("stable");
         for (StackRepo repo : stack.tagged()) {
             channels.put(repo.name(), rules.channel(repo.role()));
-            ChannelTags tags = tagsOf(tagsByRepo, repo);
+            ChannelTags repoTags = tags.get(repo.name());
+            String branchSource = repoTags.branch().equals(isolation) && external ? "chore_release" : "default";
             nextTags.put(repo.name(), switch (repo.role()) {
-                case APP -> () -> rules.nextAppTag(tags, base);
+                case APP -> () -> rules.nextAppTag(repoTags, version);
                 // The alpha number is coordinated: oe-core reuses the N of the app's next alpha.
-                case ROBOT_OS -> () -> rules.nextRobotOsTag(tags, base, rules.nextAlphaNumber(app, base));
-                case FIRMWARE -> () -> rules.nextFirmwareTag(tags);
+                case ROBOT_OS -> () -> rules.nextRobotOsTag(repoTags, version, rules.nextAlphaNumber(app, version));
+                case FIRMWARE -> () -> rules.nextFirmwareTag(repoTags);
+                case REFERENCE -> throw new IllegalStateException("reference repos are never tagged");
+            });
+            String branchNote = "; tagged on " + repoTags.branch() + (branchSource.equals("chore_release")
+                    ? " (isolation branch " + isolation + ")"
+                    : external ? " (default branch: no " + isolation + " in " + repo.name() + ")" : " (default branch)");
+            tagRules.put(repo.name(), switch (repo.role()) {
+                case APP -> new TagRule("flex_" + kind + "_app_" + flavour, branchSource, Optional.of(version.toString()),
+                        base.source(), base.from(), rules.appRuleText(repoTags.branch()) + branchNote + ".");
+                case ROBOT_OS -> new TagRule("flex_" + kind + "_robot_os_" + flavour, branchSource,
+                        Optional.of(version.toString()), base.source(), base.from(),
+                        rules.robotOsRuleText(repoTags.branch()) + branchNote + ".");
+                case FIRMWARE -> new TagRule("flex_" + kind + "_firmware_counter", branchSource, Optional.empty(), "counter",
+                        repoTags.branch(), rules.firmwareRuleText(repoTags.branch()) + branchNote + ".");
                 case REFERENCE -> throw new IllegalStateException("reference repos are never tagged");
             });
         }
         List<String> description = new ArrayList<>(rules.describe());
-        description.add("Base version " + base + (inferred ? " (inferred: " + rules.defaultBaseRule() + ")." : " (given)."));
-        return new Rules(channels, nextTags, Optional.of(base), inferred, description);
+        description.add("Base version " + version + switch (base.source()) {
+            case "given" -> " (given).";
+            case "branch" -> " (inferred from the highest chore_release branch of " + appRepo.name() + ": " + base.from() + ").";
+            default -> " (inferred: " + (external ? "no chore_release-X.Y.Z branch in " + appRepo.name() + ", so the "
+                    : "") + "highest " + rules.channel(RepoRole.APP).display().replace("-alpha.N", "")
+                    + " base merged into " + base.from() + ").";
+        });
+        if (external) {
+            description.add("Release branches: " + String.join(", ", tags.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().branch()).toList()) + ".");
+        }
+        return new Rules(tags, channels, nextTags, tagRules, Optional.of(base), inferred, description);
     }
 
-    private Rules ot2Rules(PlanRequest request, StackDefinition stack, Map<String, ChannelTags> tagsByRepo,
-                           LocalDate easternDate) {
-        CalendarTagRule rule = request.releaseType() == ReleaseType.INTERNAL
-                ? new Ot2CalendarTags(request.stability(), easternDate)
-                : new Ot2ExternalCalendarTags(request.stability(), easternDate);
-        // One tag for both repos, so the build counter has to see the names already used in either.
-        List<TagRef> bothRepos = stack.tagged().stream()
-                .flatMap(repo -> tagsOf(tagsByRepo, repo).allAnnotated(ANY).stream())
-                .toList();
-        Supplier<String> shared = memoize(() -> rule.next(bothRepos));
+    private Rules ot2Rules(PlanRequest request, StackDefinition stack, CloneReader clones, LocalDate easternDate) {
+        Map<String, ChannelTags> tags = new LinkedHashMap<>();
+        for (StackRepo repo : stack.tagged()) {
+            tags.put(repo.name(), clones.tags(repo, repo.releaseBranch()));
+        }
         Map<String, TagPattern> channels = new LinkedHashMap<>();
         Map<String, Supplier<String>> nextTags = new LinkedHashMap<>();
-        for (StackRepo repo : stack.tagged()) {
-            channels.put(repo.name(), rule.channel());
-            nextTags.put(repo.name(), shared);
+        Map<String, TagRule> tagRules = new LinkedHashMap<>();
+        String flavour = request.stability().prereleaseLabel().orElse("stable");
+        if (request.releaseType() == ReleaseType.INTERNAL) {
+            Ot2CalendarTags rule = new Ot2CalendarTags(request.stability(), easternDate);
+            // One tag for both repos, so the build counter has to see the names already used in either.
+            List<TagRef> bothRepos = stack.tagged().stream()
+                    .flatMap(repo -> tags.get(repo.name()).allAnnotated(ANY).stream())
+                    .toList();
+            Supplier<String> shared = memoize(() -> rule.next(bothRepos));
+            for (StackRepo repo : stack.tagged()) {
+                channels.put(repo.name(), rule.channel());
+                nextTags.put(repo.name(), shared);
+                tagRules.put(repo.name(), new TagRule("ot2_internal_calendar_" + flavour, "default",
+                        Optional.of(easternDate.toString()), "date",
+                        "America/New_York date " + easternDate + " and the internal@ tags of opentrons-ot2 and buildroot",
+                        rule.channel().display() + ": DNN = day*100 + build, build = highest same-day build with the same"
+                                + " suffix in opentrons-ot2 and buildroot + 1 (internal-release seeds); buildroot takes the"
+                                + " app's tag; tagged on " + tags.get(repo.name()).branch() + " (default branch)."));
+            }
+            return new Rules(tags, channels, nextTags, tagRules, Optional.empty(), false, rule.describe());
         }
-        return new Rules(channels, nextTags, Optional.empty(), false, rule.describe());
+
+        // External: the app numbers calendar builds from its own tags; buildroot continues its own line.
+        Ot2ExternalCalendarTags rule = new Ot2ExternalCalendarTags(request.stability(), easternDate);
+        StackRepo appRepo = stack.app();
+        ChannelTags app = tags.get(appRepo.name());
+        List<TagRef> appTags = app.allAnnotated(ANY);
+        String month = easternDate.getYear() + "-" + String.format("%02d", easternDate.getMonthValue());
+        for (StackRepo repo : stack.tagged()) {
+            ChannelTags repoTags = tags.get(repo.name());
+            if (repo.role() == RepoRole.APP) {
+                channels.put(repo.name(), rule.channel());
+                nextTags.put(repo.name(), memoize(() -> rule.next(appTags)));
+                tagRules.put(repo.name(), new TagRule("ot2_external_app_" + flavour, "default",
+                        Optional.of(rule.baseDisplay(appTags)), "date",
+                        "America/New_York month " + month + " and the vYY.M.N tags of " + repo.name(),
+                        rule.ruleText() + " (robot-stack ot2_tag_allocation.py at 62e72b6); tagged on "
+                                + repoTags.branch() + " (default branch)."));
+            } else {
+                TagPattern line = BuildrootTraditionalTags.channel();
+                channels.put(repo.name(), line);
+                Optional<TagRef> latest = repoTags.latest(line.regex());
+                List<TagRef> calendar = repoTags.mergedAnnotated(ANY).stream()
+                        .filter(t -> Ot2ExternalCalendarTags.isCalendar(t.name())).toList();
+                nextTags.put(repo.name(), memoize(() -> BuildrootTraditionalTags.next(latest, repoTags.branch(), calendar)));
+                tagRules.put(repo.name(), new TagRule("ot2_external_buildroot_line", "default",
+                        latest.map(TagRef::name), "latest_tag",
+                        latest.map(t -> t.name() + " on " + repoTags.branch())
+                                .orElse("no traditional tag on " + repoTags.branch()),
+                        "buildroot's own line vMAJOR.MINOR.PATCH: one patch above the latest annotated line tag merged into "
+                                + repoTags.branch() + " (prereleases count; calendar-style tags are ignored; none: refused)"
+                                + " (robot-stack go.py at 62e72b6); tagged on " + repoTags.branch() + " (default branch)."));
+            }
+        }
+        return new Rules(tags, channels, nextTags, tagRules, Optional.empty(), false, rule.describe());
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

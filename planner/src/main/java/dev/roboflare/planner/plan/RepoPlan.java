@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * One row of the plan: the repo's latest channel tag, whether its branch tip moved past it, and the
- * tag to create if so. {@code nextTag} is empty when no tag is needed.
+ * tag to create if so. {@code nextTag} is empty when no tag is needed; {@code rule} says which rule
+ * chose (or would choose) it, from which branch and base.
  */
 public record RepoPlan(
         StackRepo repo,
@@ -21,7 +22,8 @@ public record RepoPlan(
         Optional<String> nextTag,
         String tagMessage,
         Optional<String> compareUrl,
-        CommitRange commitsSince) {
+        CommitRange commitsSince,
+        TagRule rule) {
 
     public String shortTip() {
         return tip.substring(0, Math.min(10, tip.length()));

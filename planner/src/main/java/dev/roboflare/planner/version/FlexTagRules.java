@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  *
  * <p>Internal (from the seeds): app {@code ot3@X.Y.Z}, alpha {@code ot3@X.Y.Z-alpha.N}; oe-core
  * {@code internal@X.Y.Z}, alpha reuses the app's N; firmware {@code internal@vN}, max merged + 1.
- * External (public conventions, the seeds are silent): the same rules with a bare {@code v} prefix:
- * {@code vX.Y.Z}, {@code vX.Y.Z-alpha.N}, firmware {@code vN}.
+ * External (robot-stack's automation at 62e72b6 and public conventions; the seeds are silent): the same
+ * rules with a bare {@code v} prefix: {@code vX.Y.Z}, {@code vX.Y.Z-alpha.N}, firmware {@code vN}, counted on
+ * each repo's release branch (its {@code chore_release-X.Y.Z} isolation branch where it has one).
  *
  * <p>Only annotated tags merged into the release branch count, as the seeds say for go.
  */
@@ -69,7 +70,39 @@ public final class FlexTagRules {
     }
 
     public String defaultBaseRule() {
-        return "highest " + prefix(RepoRole.APP) + "X.Y.Z base merged into the app's release branch";
+        return releaseType == ReleaseType.INTERNAL
+                ? "highest ot3@X.Y.Z base merged into the app's release branch"
+                : "highest exact chore_release-X.Y.Z branch of opentrons, else the highest vX.Y.Z base merged into edge";
+    }
+
+    private boolean external() {
+        return releaseType == ReleaseType.EXTERNAL;
+    }
+
+    /** Where the rule comes from, for each per-repo rule sentence. */
+    private String source() {
+        return external() ? "robot-stack automation at 62e72b6 / public conventions" : "internal-release seeds";
+    }
+
+    public String appRuleText(String branch) {
+        String app = prefix(RepoRole.APP);
+        return (alpha()
+                ? app + "X.Y.Z-alpha.N, N = highest " + app + "X.Y.Z-alpha.N on that base merged into " + branch + " + 1 (first 0)"
+                : app + "X.Y.Z if not merged into " + branch + ", otherwise one patch above the highest " + app + "X.Y.* there")
+                + " (" + source() + ")";
+    }
+
+    public String robotOsRuleText(String branch) {
+        String os = prefix(RepoRole.ROBOT_OS);
+        return (alpha()
+                ? os + "X.Y.Z-alpha.N with the app's base and N"
+                : os + "X.Y.Z from the app's base if not merged into " + branch + ", otherwise one patch above the highest there")
+                + " (" + source() + ")";
+    }
+
+    public String firmwareRuleText(String branch) {
+        String fw = prefix(RepoRole.FIRMWARE);
+        return fw + "N, one above the highest " + fw + "N merged into " + branch + " (" + source() + ")";
     }
 
     public String nextAppTag(ChannelTags app, BaseVersion base) {
@@ -135,25 +168,44 @@ public final class FlexTagRules {
 
     /** Human-readable statement of exactly the rules this instance applies, printed with every plan. */
     public List<String> describe() {
-        String source = releaseType == ReleaseType.INTERNAL
-                ? "Flex internal rules from the internal-release seeds"
-                : "Flex external rules: public conventions (v-prefixed tags, numbered -alpha.N prereleases);"
-                        + " the internal seeds do not specify them";
         String app = prefix(RepoRole.APP);
         String os = prefix(RepoRole.ROBOT_OS);
         String fw = prefix(RepoRole.FIRMWARE);
+        if (!external()) {
+            return List.of(
+                    "Flex internal rules from the internal-release seeds.",
+                    "Latest tag per repo: newest annotated tag of the channel merged into the release branch, by creator date;"
+                            + " a new tag is needed when the branch tip is not that tag's commit.",
+                    "Release branch: the default branch HEAD (edge, main); no chore_release branch is used.",
+                    alpha()
+                            ? "opentrons: " + app + "X.Y.Z-alpha.N, N = highest alpha on that base merged into edge + 1 (first is 0)."
+                            : "opentrons: " + app + "X.Y.Z if not on edge, otherwise one patch above the highest " + app + "X.Y.* there.",
+                    alpha()
+                            ? "oe-core: " + os + "X.Y.Z-alpha.N with the same X.Y.Z and N as the app tag."
+                            : "oe-core: " + os + "X.Y.Z from the same base if not on main, otherwise one patch above the highest there.",
+                    "ot3-firmware: " + fw + "N, one above the highest merged " + fw + "N.",
+                    "Default base: " + defaultBaseRule() + ".",
+                    "Beta is not offered for Flex: beta tags are made by hand.");
+        }
         return List.of(
-                source + ".",
+                "Flex external rules: robot-stack's automation at 62e72b6 (go.py, flex_release_version.py) and public"
+                        + " conventions (v-prefixed tags, numbered -alpha.N prereleases); the internal seeds do not specify them.",
                 "Latest tag per repo: newest annotated tag of the channel merged into the release branch, by creator date;"
                         + " a new tag is needed when the branch tip is not that tag's commit.",
+                "Release branch: in each repo, the isolation branch chore_release-X.Y.Z of the base when that repo has it"
+                        + " (exact name; the tag goes there and its tags are counted there), otherwise the default branch"
+                        + " (edge, main).",
                 alpha()
-                        ? "opentrons: " + app + "X.Y.Z-alpha.N, N = highest alpha on that base merged into edge + 1 (first is 0)."
-                        : "opentrons: " + app + "X.Y.Z if not on edge, otherwise one patch above the highest " + app + "X.Y.* there.",
+                        ? "opentrons: " + app + "X.Y.Z-alpha.N, N = highest alpha on that base merged into the release branch + 1 (first is 0)."
+                        : "opentrons: " + app + "X.Y.Z if not on the release branch, otherwise one patch above the highest "
+                                + app + "X.Y.* there.",
                 alpha()
                         ? "oe-core: " + os + "X.Y.Z-alpha.N with the same X.Y.Z and N as the app tag."
-                        : "oe-core: " + os + "X.Y.Z from the same base if not on main, otherwise one patch above the highest there.",
-                "ot3-firmware: " + fw + "N, one above the highest merged " + fw + "N.",
-                "Default base: " + defaultBaseRule() + ".",
+                        : "oe-core: " + os + "X.Y.Z from the same base if not on its release branch, otherwise one patch above"
+                                + " the highest there.",
+                "ot3-firmware: " + fw + "N, one above the highest " + fw + "N merged into its release branch.",
+                "Default base: " + defaultBaseRule() + " (a candidate-, e2e-app-start- or other prefixed chore_release"
+                        + " branch does not count); --version accepts X.Y.Z or vX.Y.Z.",
                 "Beta is not offered for Flex: beta tags are made by hand.");
     }
 }

@@ -131,6 +131,8 @@ class Ot2ReleasePlanTest {
     @Test
     void externalUsesMonthlyCalendarTagsWithNumberedPrereleases() {
         stack.app().commit("app: work");
+        // buildroot keeps its own traditional line (issue 21); already tagged, so only the app moves.
+        stack.buildroot().tag("v1.19.9", stack.buildroot().head());
         String[] stable = {"--path", "ot2", "--release-type", "external", "--stability", "stable"};
         String[] alpha = {"--path", "ot2", "--release-type", "external", "--stability", "alpha"};
         String[] beta = {"--path", "ot2", "--release-type", "external", "--stability", "beta"};
@@ -140,7 +142,8 @@ class Ot2ReleasePlanTest {
         stack.app().tag("v26.5.1-alpha.0", stack.app().commit("app: next"));
         stack.app().commit("app: more");
 
-        assertThat(nextTag(go(ws, stable), "opentrons-ot2")).isEqualTo("v26.5.1");
+        // The prerelease-only build v26.5.1 counts as used (robot-stack's ot2_tag_allocation, issue 21).
+        assertThat(nextTag(go(ws, stable), "opentrons-ot2")).isEqualTo("v26.5.2");
         assertThat(nextTag(go(ws, alpha), "opentrons-ot2")).isEqualTo("v26.5.1-alpha.1");
         JsonNode betaPlan = go(ws, beta);
         assertThat(nextTag(betaPlan, "opentrons-ot2")).isEqualTo("v26.5.1-beta.0");
