@@ -1,6 +1,6 @@
-package dev.roboflare.agent.executor.symlink;
+package dev.roboflare.agent.executor;
 
-import dev.roboflare.agent.state.AtomicFiles;
+import dev.roboflare.agent.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,6 +31,15 @@ public final class SymlinkSwitcher {
             throw e;
         }
         AtomicFiles.fsyncDirectory(dir);
+    }
+
+    /** Points {@code current} back at {@code release}, or removes it when there is none to go back to. */
+    public void restore(dev.roboflare.agent.state.ReleaseRecord release) throws IOException {
+        if (release == null) {
+            remove();
+        } else {
+            pointTo(Path.of(release.dir()));
+        }
     }
 
     public void remove() throws IOException {

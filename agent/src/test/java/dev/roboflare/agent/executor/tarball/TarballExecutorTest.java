@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.symlink;
+package dev.roboflare.agent.executor.tarball;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,16 +17,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SymlinkExecutorTest {
+class TarballExecutorTest {
     @TempDir
     Path root;
     Path state;
-    SymlinkExecutor executor;
+    TarballExecutor executor;
 
     @BeforeEach
     void setUp() throws IOException {
         state = Files.createDirectories(root.resolve("state"));
-        executor = new SymlinkExecutor(state);
+        executor = new TarballExecutor(state);
     }
 
     private Path artifact(byte[] bytes) throws IOException {

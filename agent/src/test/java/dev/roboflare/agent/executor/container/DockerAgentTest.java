@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,7 +84,7 @@ class DockerAgentTest {
         InspectContainerResponse in1 = engine.docker.inspectContainerCmd(c1).exec();
         assertThat(in1.getHostConfig().getRestartPolicy().getName()).isIn("no", "");
         assertThat(in1.getConfig().getEnv()).contains("ROBOT=r1");
-        assertThat(engine.hasImage("roboflare/app:" + DockerExecutor.tagOf(v1))).isTrue();
+        assertThat(engine.hasImage("roboflare/app:" + ContainerExecutor.tagOf(v1))).isTrue();
         AgentState s = new StateStore(dir.resolve("state")).load();
         assertThat(s.app().launcher()).isEqualTo("docker");
         assertThat(s.app().unit()).as("the container id is persisted").isEqualTo(c1);
@@ -188,7 +188,7 @@ class DockerAgentTest {
                 "{\"image\": \"" + ref + "@" + digest + "\", \"cmd\": [\"sleep\", \"300\"]}");
         assertThat(finalEvent(d1).status()).as(log("agent.log")).isEqualTo(DeploymentStatus.APPLIED);
         assertThat(engine.running(releaseIds)).hasSize(1);
-        assertThat(engine.docker.inspectImageCmd("roboflare/app:" + DockerExecutor.tagOf(v1)).exec().getRepoDigests())
+        assertThat(engine.docker.inspectImageCmd("roboflare/app:" + ContainerExecutor.tagOf(v1)).exec().getRepoDigests())
                 .anyMatch(d -> d.endsWith("@" + digest));
 
         String v2 = semver("2.0.0");

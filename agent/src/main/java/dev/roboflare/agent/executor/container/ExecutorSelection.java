@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -6,7 +6,6 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.roboflare.agent.executor.Executor;
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
 import dev.roboflare.agent.launcher.AppLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +13,15 @@ import java.time.Duration;
 /**
  * {@code --executor auto|docker|symlink}: auto is Docker when the engine (DOCKER_HOST, else
  * /var/run/docker.sock) answers /_ping at startup, else the symlink executor, except when the current release is
- * a container: then the engine is only late (a robot booting), and Docker it stays.
+ * a container: then the engine is only late (a robot booting), and Docker it stays. Only the container_image handler
+ * and the launcher depend on the choice; app tarballs are applied either way.
  */
 public final class ExecutorSelection {
-    /** What the agent runs with; {@code why} is for the startup log line. */
-    public record Chosen(String name, Executor executor, AppLauncher launcher, String why) {
+    /**
+     * What the agent runs with: the container_image handler (null with symlink), the launcher for every app, and
+     * {@code why}, for the startup log line.
+     */
+    public record Chosen(String name, Executor containers, AppLauncher launcher, String why) {
     }
 
     private ExecutorSelection() {
@@ -26,13 +29,13 @@ public final class ExecutorSelection {
 
     public static Chosen choose(String mode, Path stateDir, AppLauncher processes) {
         if (mode.equals("symlink")) {
-            return new Chosen("symlink", new SymlinkExecutor(stateDir), processes, "--executor symlink");
+            return new Chosen("symlink", null, processes, "--executor symlink");
         }
         String plain = EnginePing.plainUnixHost(System.getenv());
         if (mode.equals("auto") && plain != null && !InstalledImage.isContainerRelease(stateDir.resolve("current"))) {
             String why = EnginePing.ping(plain, Duration.ofSeconds(5));
             if (why != null) { // no engine: docker-java is never loaded
-                return new Chosen("symlink", new SymlinkExecutor(stateDir), processes,
+                return new Chosen("symlink", null, processes,
                         "no container engine at " + plain + " (" + why + ")");
             }
         }
@@ -41,11 +44,11 @@ public final class ExecutorSelection {
         String pingError = ping(cfg);
         boolean runsContainer = InstalledImage.isContainerRelease(stateDir.resolve("current"));
         if (mode.equals("auto") && pingError != null && !runsContainer) {
-            return new Chosen("symlink", new SymlinkExecutor(stateDir), processes,
+            return new Chosen("symlink", null, processes,
                     "no container engine at " + host + " (" + pingError + ")");
         }
         DockerClient docker = client(cfg, Duration.ofMinutes(30));
-        return new Chosen("docker", new DockerExecutor(stateDir, docker, host, () -> ping(cfg)),
+        return new Chosen("docker", new ContainerExecutor(stateDir, docker, host, () -> ping(cfg)),
                 new ContainerLauncher(docker, host, processes),
                 pingError == null ? "engine at " + host + " answers /_ping"
                         : "--executor " + mode + (runsContainer ? " and the current release is a container" : "")
@@ -58,7 +61,7 @@ public final class ExecutorSelection {
             c.pingCmd().exec();
             return null;
         } catch (Exception e) {
-            return DockerExecutor.oneLine(e);
+            return ContainerExecutor.oneLine(e);
         }
     }
 

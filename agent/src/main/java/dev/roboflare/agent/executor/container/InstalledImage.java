@@ -1,7 +1,7 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.roboflare.agent.state.AtomicFiles;
+import dev.roboflare.agent.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.symlink;
+package dev.roboflare.agent.executor.tarball;
 
 import dev.roboflare.agent.executor.RejectedArtifactException;
 import java.io.BufferedInputStream;

@@ -1,4 +1,4 @@
-package dev.roboflare.agent.launcher;
+package dev.roboflare.agent.state;
 
 /**
  * The running app as persisted in state.json, so a restarted agent re-adopts it instead of starting a second

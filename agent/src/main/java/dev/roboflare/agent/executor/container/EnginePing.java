@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
@@ -9,12 +9,13 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
 import dev.roboflare.agent.executor.Executor;
 import dev.roboflare.agent.executor.RejectedArtifactException;
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.executor.SymlinkSwitcher;
+import dev.roboflare.agent.files.AtomicFiles;
+import dev.roboflare.agent.files.FileTrees;
 import dev.roboflare.agent.log.Log;
-import dev.roboflare.agent.state.AtomicFiles;
+import dev.roboflare.agent.state.AppRecord;
+import dev.roboflare.agent.state.DeploymentRecord;
 import dev.roboflare.agent.state.ReleaseRecord;
-import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ArtifactKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,21 +30,21 @@ import java.util.function.Supplier;
 /**
  * container_image artifacts through a Docker-API engine: the verified archive is loaded through the API (or, when
  * the manifest names a pinned {@code image}, pulled by digest), tagged roboflare/app:&lt;semver&gt;, and recorded as
- * STATE/releases/&lt;id&gt;/image.json; STATE/current is swapped to that directory like for a tarball. App tarballs
- * are still installed by the symlink executor, so one agent can run either kind.
+ * STATE/releases/&lt;id&gt;/image.json; STATE/current is swapped to that directory like for a tarball (both kinds
+ * share the releases directory and the link, so a rollback may cross kinds). {@link ContainerLauncher} runs it.
  */
-public final class DockerExecutor implements Executor {
+public final class ContainerExecutor implements Executor {
     public static final String REPOSITORY = "roboflare/app";
     static final String RELEASE_LABEL = "roboflare.release_id";
     static final String DEPLOYMENT_LABEL = "roboflare.deployment_id";
 
     private final DockerClient docker;
     private final String host;
-    private final SymlinkExecutor tarballs;
+    private final SymlinkSwitcher switcher;
     private final Path releases;
     private final Supplier<String> ping;
 
-    public DockerExecutor(Path stateDir, DockerClient docker, String host) {
+    public ContainerExecutor(Path stateDir, DockerClient docker, String host) {
         this(stateDir, docker, host, () -> {
             try {
                 docker.pingCmd().exec();
@@ -55,40 +56,50 @@ public final class DockerExecutor implements Executor {
     }
 
     /** {@code ping}: null when the engine answers /_ping, else why not (with a short timeout). */
-    public DockerExecutor(Path stateDir, DockerClient docker, String host, Supplier<String> ping) {
+    public ContainerExecutor(Path stateDir, DockerClient docker, String host, Supplier<String> ping) {
         this.ping = ping;
         this.docker = docker;
         this.host = host;
-        this.tarballs = new SymlinkExecutor(stateDir);
+        this.switcher = new SymlinkSwitcher(stateDir.resolve("current"));
         this.releases = stateDir.resolve("releases");
     }
 
     @Override
-    public String refusal(ArtifactKind kind) {
-        return kind == ArtifactKind.CONTAINER_IMAGE ? null : tarballs.refusal(kind);
+    public ArtifactKind kind() {
+        return ArtifactKind.CONTAINER_IMAGE;
+    }
+
+    /** The manifest must be a usable container spec and the engine must answer before anything is downloaded. */
+    @Override
+    public String refusal(DeploymentRecord d) {
+        try {
+            ContainerSpec.from(d.manifest());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        String why = ping.get();
+        return why == null ? null : "the container engine at " + host + " does not answer /_ping (" + why
+                + "); nothing was downloaded or changed";
     }
 
     @Override
     public Path releaseDir(String releaseId) {
-        return tarballs.releaseDir(releaseId);
+        return releases.resolve(releaseId);
     }
 
     @Override
-    public Path install(String releaseId, Path artifact) throws RejectedArtifactException, IOException {
-        return tarballs.install(releaseId, artifact);
+    public boolean replacesApp() {
+        return true;
     }
 
     @Override
-    public Path install(AgentApi.Deployment d, Path artifact) throws RejectedArtifactException, IOException {
-        if (d.artifact().kind() != ArtifactKind.CONTAINER_IMAGE) {
-            return tarballs.install(d.release().id(), artifact);
-        }
-        String releaseId = d.release().id();
+    public Path install(DeploymentRecord d, Path artifact) throws RejectedArtifactException, IOException {
+        String releaseId = d.releaseId();
         Path done = releaseDir(releaseId);
-        String tag = tagOf(d.release().semver());
+        String tag = tagOf(d.semver());
         ContainerSpec spec;
         try {
-            spec = ContainerSpec.from(d.release().manifestJson());
+            spec = ContainerSpec.from(d.manifest());
         } catch (IllegalArgumentException e) {
             throw new RejectedArtifactException(e.getMessage());
         }
@@ -114,10 +125,10 @@ public final class DockerExecutor implements Executor {
         }
         Files.createDirectories(releases);
         Path tmp = releases.resolve(".tmp-" + releaseId);
-        SymlinkExecutor.deleteTree(tmp);
+        FileTrees.deleteTree(tmp);
         Files.createDirectories(tmp);
         new InstalledImage(imageId, REPOSITORY + ":" + tag, source, d.id()).write(tmp);
-        SymlinkExecutor.deleteTree(done); // an image.json whose image the engine lost
+        FileTrees.deleteTree(done); // an image.json whose image the engine lost
         AtomicFiles.moveAtomically(tmp, done);
         AtomicFiles.fsyncDirectory(releases);
         return done;
@@ -163,8 +174,8 @@ public final class DockerExecutor implements Executor {
     }
 
     @Override
-    public String unavailable(Path releaseDir, AppRecord running) {
-        boolean needsEngine = InstalledImage.isContainerRelease(releaseDir)
+    public String unavailable(DeploymentRecord d, AppRecord running) {
+        boolean needsEngine = InstalledImage.isContainerRelease(releaseDir(d.releaseId()))
                 || (running != null && ContainerLauncher.KIND.equals(running.launcher()));
         if (!needsEngine) {
             return null;
@@ -175,8 +186,15 @@ public final class DockerExecutor implements Executor {
     }
 
     @Override
-    public void activate(Path releaseDir) throws IOException {
-        tarballs.activate(releaseDir);
+    public void apply(DeploymentRecord d, boolean again) throws IOException {
+        switcher.pointTo(releaseDir(d.releaseId()));
+    }
+
+    /** The new container was removed by the launcher; {@code current} goes back, the launcher starts the old one. */
+    @Override
+    public String undo(DeploymentRecord d, ReleaseRecord target) throws IOException {
+        switcher.restore(target);
+        return null;
     }
 
     /**

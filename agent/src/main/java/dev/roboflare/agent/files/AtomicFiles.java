@@ -1,4 +1,4 @@
-package dev.roboflare.agent.state;
+package dev.roboflare.agent.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

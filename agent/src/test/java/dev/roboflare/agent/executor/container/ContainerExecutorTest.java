@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The executor's refusals that need no running engine. */
-class DockerExecutorTest {
+class ContainerExecutorTest {
     @TempDir
     Path dir;
 
@@ -23,11 +23,11 @@ class DockerExecutorTest {
     void anEngineThatDoesNotAnswerFailsTheInstallWithTheReasonAndWritesNothing() throws Exception {
         String host = "unix://" + dir.resolve("no-engine.sock");
         var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-        DockerExecutor ex = new DockerExecutor(dir.resolve("state"), ExecutorSelection.client(cfg, Duration.ofSeconds(5)),
+        ContainerExecutor ex = new ContainerExecutor(dir.resolve("state"), ExecutorSelection.client(cfg, Duration.ofSeconds(5)),
                 host);
         Path archive = dir.resolve("img.tar");
         Files.write(archive, TestEngine.baseArchive());
-        assertThatThrownBy(() -> ex.install(deployment("{}"), archive)).isInstanceOf(RejectedArtifactException.class)
+        assertThatThrownBy(() -> ex.install(dev.roboflare.agent.state.DeploymentRecord.of(deployment("{}")), archive)).isInstanceOf(RejectedArtifactException.class)
                 .hasMessageContaining("the container engine at " + host + " did not answer")
                 .hasMessageContaining("the running app is untouched");
         assertThat(ex.releaseDir("rel-1")).doesNotExist();

@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -62,8 +62,8 @@ final class TestEngine {
 
     /** The app containers (any state) of these releases. */
     List<Container> appContainers(Collection<String> releaseIds) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(DockerExecutor.RELEASE_LABEL))
-                .exec().stream().filter(c -> releaseIds.contains(c.getLabels().get(DockerExecutor.RELEASE_LABEL)))
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(ContainerExecutor.RELEASE_LABEL))
+                .exec().stream().filter(c -> releaseIds.contains(c.getLabels().get(ContainerExecutor.RELEASE_LABEL)))
                 .toList();
     }
 
@@ -91,7 +91,7 @@ final class TestEngine {
         }
         for (String v : semvers) {
             try {
-                docker.removeImageCmd(DockerExecutor.REPOSITORY + ":" + DockerExecutor.tagOf(v)).exec();
+                docker.removeImageCmd(ContainerExecutor.REPOSITORY + ":" + ContainerExecutor.tagOf(v)).exec();
             } catch (RuntimeException ignored) {
                 // not there, or still used by another tag
             }

@@ -1,7 +1,7 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
-import static dev.roboflare.agent.executor.docker.DockerExecutor.DEPLOYMENT_LABEL;
-import static dev.roboflare.agent.executor.docker.DockerExecutor.RELEASE_LABEL;
+import static dev.roboflare.agent.executor.container.ContainerExecutor.DEPLOYMENT_LABEL;
+import static dev.roboflare.agent.executor.container.ContainerExecutor.RELEASE_LABEL;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -18,7 +18,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.roboflare.agent.launcher.AppLauncher;
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.launcher.LaunchException;
 import dev.roboflare.agent.state.ReleaseRecord;
@@ -103,10 +103,10 @@ public final class ContainerLauncher implements AppLauncher {
                     in.getState().getStartedAt(), null, null, id);
         } catch (DockerException e) {
             throw new LaunchException("the container engine could not start release " + release.semver() + ": "
-                    + DockerExecutor.oneLine(e));
+                    + ContainerExecutor.oneLine(e));
         } catch (RuntimeException e) {
             throw new LaunchException("the container engine at " + host + " did not answer: "
-                    + DockerExecutor.oneLine(e));
+                    + ContainerExecutor.oneLine(e));
         }
     }
 
@@ -146,7 +146,7 @@ public final class ContainerLauncher implements AppLauncher {
             return AppStatus.exited(null, "container " + shortId(app.unit()) + " is gone");
         } catch (DockerException e) {
             throw new IllegalStateException("the container engine could not inspect container " + shortId(app.unit())
-                    + ": " + DockerExecutor.oneLine(e), e);
+                    + ": " + ContainerExecutor.oneLine(e), e);
         }
         InspectContainerResponse.ContainerState st = in.getState();
         if (Boolean.TRUE.equals(st.getRunning())) {
@@ -203,7 +203,7 @@ public final class ContainerLauncher implements AppLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            return List.of("(the container's log could not be read: " + DockerExecutor.oneLine(e) + ")");
+            return List.of("(the container's log could not be read: " + ContainerExecutor.oneLine(e) + ")");
         }
         List<String> lines = new ArrayList<>(Arrays.asList(out.toString().split("\r?\n")));
         lines.removeIf(String::isEmpty);

@@ -1,5 +1,7 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
+import dev.roboflare.agent.executor.ExecutorRegistry;
+import dev.roboflare.agent.state.DeploymentRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +12,7 @@ import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.launcher.AppLauncher;
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.outbox.OutboxEntry;
 import dev.roboflare.agent.outbox.Outbox;
@@ -43,7 +45,7 @@ class EngineDownAtSwitchTest {
         Path state = dir.resolve("state");
         String host = "unix://" + dir.resolve("gone.sock");
         var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-        DockerExecutor executor = new DockerExecutor(state, ExecutorSelection.client(cfg, Duration.ofSeconds(5)), host);
+        ContainerExecutor executor = new ContainerExecutor(state, ExecutorSelection.client(cfg, Duration.ofSeconds(5)), host);
         Path newDir = executor.releaseDir("rel-2");
         Files.createDirectories(newDir);
         new InstalledImage("sha256:" + "a".repeat(64), "roboflare/app:2.0.0", "archive", "dep-2").write(newDir);
@@ -74,10 +76,10 @@ class EngineDownAtSwitchTest {
                 new AgentApi.Artifact("art-2", ArtifactKind.CONTAINER_IMAGE, "img", "0".repeat(64), 1, "http://x"));
         StateStore store = new StateStore(state);
         AgentState s = AgentState.empty().withReleases(v1, null).withApp(running)
-                .withInFlight(InFlight.start(d, "switch").withPrior(v1, null));
+                .withInFlight(InFlight.start(DeploymentRecord.of(d), "switch").withPrior(v1, null));
         store.save(s);
         Outbox outbox = new Outbox(state);
-        DeployContext ctx = new DeployContext(store, store.load(), executor, launcher,
+        DeployContext ctx = new DeployContext(store, store.load(), ExecutorRegistry.of(executor), launcher,
                 new ArtifactDownloader(new OkHttpClient(), state.resolve("downloads"), () -> { }), outbox,
                 new SelfUpdateGuard(null), Duration.ofSeconds(1));
 

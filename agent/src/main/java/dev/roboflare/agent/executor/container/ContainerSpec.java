@@ -1,4 +1,4 @@
-package dev.roboflare.agent.executor.docker;
+package dev.roboflare.agent.executor.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
