@@ -25,9 +25,8 @@ final class SwitchStep implements Step {
         DeploymentRecord d = f.deployment();
         Executor executor = ctx.executors.of(d);
         AgentState s = ctx.state();
-        boolean again = f.entries(Phase.SWITCH.word()) > 1;
         boolean untouched = executor.replacesApp() ? Objects.equals(idOf(s.current()), idOf(f.priorCurrent()))
-                : !again;
+                : f.entries(Phase.SWITCH.word()) == 1;
         String down = ctx.executors.unavailable(d, s.app());
         if (down != null && untouched) {
             return StepResult.failed(f, down);
@@ -36,7 +35,7 @@ final class SwitchStep implements Step {
             ctx.launcher.stop(s.app());
         }
         try {
-            executor.apply(d, again);
+            executor.apply(d);
         } catch (RejectedArtifactException e) {
             DeployContext.line(Log.Priority.WARNING, f, Phase.SWITCH).kv("outcome", "apply-failed")
                     .msg(e.getMessage().lines().findFirst().orElse("")).emit();

@@ -46,9 +46,10 @@ public interface Executor {
 
     /**
      * switch, with the app stopped: the step that changes the robot (swap {@code current}; a module's
-     * ArtifactInstall). {@code again}: the agent died during an earlier run of it. A rejection leads to rollback.
+     * ArtifactInstall). Called again when the agent died during the switch: it either repeats safely or rejects
+     * (a module whose ArtifactInstall was interrupted). A rejection leads to rollback.
      */
-    void apply(DeploymentRecord d, boolean again) throws RejectedArtifactException, IOException;
+    void apply(DeploymentRecord d) throws RejectedArtifactException, IOException;
 
     /**
      * rollback, with the new app stopped: undoes {@link #apply}, going back to {@code target} (for a kind that

@@ -186,7 +186,7 @@ public final class ContainerExecutor implements Executor {
     }
 
     @Override
-    public void apply(DeploymentRecord d, boolean again) throws IOException {
+    public void apply(DeploymentRecord d) throws IOException {
         switcher.pointTo(releaseDir(d.releaseId()));
     }
 

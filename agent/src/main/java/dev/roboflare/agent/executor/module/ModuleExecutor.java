@@ -130,11 +130,13 @@ public final class ModuleExecutor implements Executor {
     }
 
     @Override
-    public void apply(DeploymentRecord d, boolean again) throws RejectedArtifactException, IOException {
-        if (again) {
+    public void apply(DeploymentRecord d) throws RejectedArtifactException, IOException {
+        ModuleWorkDir w = workDir(d);
+        if (w.installStarted()) { // written before ArtifactInstall: the agent died while the module ran
             throw new RejectedArtifactException("the agent was interrupted during ArtifactInstall of update module '"
                     + type(d) + "'; what it left is not trusted");
         }
+        w.markInstallStarted();
         expectOk(d, "ArtifactInstall");
     }
 

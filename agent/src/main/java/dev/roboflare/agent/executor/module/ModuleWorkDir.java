@@ -21,10 +21,12 @@ import java.util.stream.Stream;
  * {@code current_artifact_name}, {@code current_artifact_group}, {@code current_device_type},
  * {@code header/artifact_name}, {@code header/payload_type}, {@code header/meta-data}, {@code files/} (the
  * payload, flat) and {@code tmp/} (the module's own). One per deployment, STATE/modules/&lt;deployment id&gt;/,
- * kept until Cleanup. The answers to the queries are kept beside it in {@value #ANSWERS}.
+ * kept until Cleanup. The agent's own notes are dot files beside the module's: the answers to the queries
+ * ({@value #ANSWERS}) and that ArtifactInstall was started ({@value #INSTALL_STARTED}).
  */
 final class ModuleWorkDir {
     static final String ANSWERS = ".roboflare-answers.json";
+    static final String INSTALL_STARTED = ".roboflare-install-started";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -89,6 +91,15 @@ final class ModuleWorkDir {
         } finally {
             FileTrees.deleteTree(staging);
         }
+    }
+
+    /** Persisted (fsynced) right before ArtifactInstall runs, so a restarted agent knows it may be half done. */
+    void markInstallStarted() throws IOException {
+        AtomicFiles.write(dir.resolve(INSTALL_STARTED), new byte[0]);
+    }
+
+    boolean installStarted() {
+        return Files.exists(dir.resolve(INSTALL_STARTED));
     }
 
     void saveAnswers(boolean supportsRollback, String needsReboot) throws IOException {

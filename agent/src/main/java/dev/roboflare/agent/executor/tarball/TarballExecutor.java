@@ -79,7 +79,7 @@ public final class TarballExecutor implements Executor {
     }
 
     @Override
-    public void apply(DeploymentRecord d, boolean again) throws IOException {
+    public void apply(DeploymentRecord d) throws IOException {
         activate(releaseDir(d.releaseId()));
     }
 

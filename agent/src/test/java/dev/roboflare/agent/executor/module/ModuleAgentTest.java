@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * mcu_firmware through update modules, with the agent as a real process: Debian's mender-client single-file
@@ -144,6 +146,46 @@ class ModuleAgentTest {
                 "slowflash Cleanup");
     }
 
+    /**
+     * The crash matrix for firmware: the agent SIGKILLed right after it persisted each phase (test hook) and started
+     * again ends the deployment once, with the firmware file and the app as they should be; a firmware the app
+     * rejects covers rollback.
+     */
+    @ParameterizedTest(name = "killed at {0}")
+    @ValueSource(strings = {"check", "download", "verify", "extract", "switch", "watch", "commit", "rollback", "cleanup",
+            "report"})
+    void killedAtAPhaseTheFirmwareDeploymentStillEndsOnce(String phase) throws Exception {
+        agent("agent-1.log");
+        String app = cp.deploy("1.0.0", ArtifactKind.APP_TARBALL, "app", Tarballs.app(
+                "while true; do if grep -q bad \"$FW\" 2>/dev/null; then exit 3; fi; sleep 0.1; done"),
+                "{\"entrypoint\": [\"bin/app\"], \"env\": {\"FW\": \"" + fw + "\"}}");
+        assertThat(finalEvent(app).status()).isEqualTo(DeploymentStatus.APPLIED);
+        String good = cp.deploy("1.0.1", ArtifactKind.MCU_FIRMWARE, "fw", firmware("good-1"), SINGLE_FILE);
+        assertThat(finalEvent(good).status()).isEqualTo(DeploymentStatus.APPLIED);
+        agents.remove(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+        boolean rollback = phase.equals("rollback");
+        Process paused = agent("agent-2.log", phase);
+        String dep = cp.deploy("1.0.2", ArtifactKind.MCU_FIRMWARE, "fw", firmware(rollback ? "bad-2" : "good-2",
+                "x".repeat(200_000)), SINGLE_FILE); // bigger than a download chunk: the hook pauses mid-download
+        waitUntil(() -> log("agent-2.log").contains("test hook: paused at " + phase));
+        paused.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertThat(cp.eventsFor(dep)).isEmpty();
+
+        agent("agent-3.log");
+        FakeControlPlane.Received e = finalEvent(dep);
+        Thread.sleep(1000); // a few polls: a second event would show now
+        assertThat(cp.eventsFor(dep)).as(log("agent-3.log")).hasSize(1);
+        assertThat(e.status()).as(log("agent-3.log"))
+                .isEqualTo(rollback ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.APPLIED);
+        assertThat(fw).hasContent(rollback ? "good-1" : "good-2");
+        AppRecord running = state().app();
+        assertThat(ProcStat.alive(running.pid(), running.startTime())).as("the app runs").isTrue();
+        assertThat(state().current().semver()).isEqualTo("1.0.0");
+        assertThat(dir.resolve("state/modules")).isDirectoryNotContaining(p -> p.getFileName().toString()
+                .startsWith("dep-"));
+    }
+
     static final String SINGLE_FILE = "{\"module\": \"single-file\", \"meta_data\": {}}";
 
     static String manifest(String module) {
@@ -151,8 +193,13 @@ class ModuleAgentTest {
     }
 
     byte[] firmware(String content) throws IOException {
-        return Tarballs.gzip().file("dest_dir", 0644, fw.getParent().toString()).file("filename", 0644, "fw.bin")
-                .file("fw.bin", 0644, content).bytes();
+        return firmware(content, "");
+    }
+
+    /** A single-file payload; {@code notes} goes into an extra file the module ignores. */
+    byte[] firmware(String content, String notes) throws IOException {
+        return Tarballs.plain().file("dest_dir", 0644, fw.getParent().toString()).file("filename", 0644, "fw.bin")
+                .file("fw.bin", 0644, content).file("notes.txt", 0644, notes).bytes();
     }
 
     /** A module that logs each call to {@link #calls} and does what {@code cases} says (a sh case body). */
@@ -164,6 +211,10 @@ class ModuleAgentTest {
     }
 
     Process agent(String logName) throws IOException {
+        return agent(logName, null);
+    }
+
+    Process agent(String logName, String pauseAt) throws IOException {
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String jar = System.getProperty("roboflare.agent.jar");
@@ -176,8 +227,12 @@ class ModuleAgentTest {
                 "--state-dir", dir.resolve("state").toString(), "--executor", "symlink", "--poll-interval", "100ms",
                 "--watch-window", "1500ms", "--max-backoff", "500ms", "--module-timeout", "3s",
                 "--modules-dir", dir.resolve("modules") + "," + MENDER_MODULES));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile()));
+        if (pauseAt != null) {
+            pb.environment().put("ROBOFLARE_AGENT_PAUSE_AT", pauseAt);
+        }
+        Process p = pb.start();
         agents.add(p);
         return p;
     }
