@@ -49,6 +49,37 @@ class ContainerExecutorTest {
     }
 
     @Test
+    void anArchiveWithAChangedLayerIsRejectedBeforeTheEngineSeesIt() throws Exception {
+        byte[] good = TestEngine.baseArchive();
+        Path intact = dir.resolve("intact.tar");
+        Files.write(intact, good);
+        assertThat(ImageArchive.imageId(intact)).startsWith("sha256:");
+        byte[] changed = good.clone();
+        int at = indexOf(changed, "bin/".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 4096);
+        assertThat(at).as("a file name inside the layer").isPositive();
+        changed[at] = 'B'; // one byte inside the layer's own tar: the outer tar stays readable
+        Path archive = dir.resolve("changed.tar");
+        Files.write(archive, changed);
+        assertThatThrownBy(() -> ImageArchive.imageId(archive)).isInstanceOf(RejectedArtifactException.class)
+                .hasMessageContaining("its layer ").hasMessageContaining("not the sha256:")
+                .hasMessageContaining("its image config lists (changed or damaged)");
+    }
+
+    /** Where {@code what} first occurs in {@code in} at or after {@code from}; -1 if nowhere. */
+    private static int indexOf(byte[] in, byte[] what, int from) {
+        outer:
+        for (int i = from; i <= in.length - what.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void manifestsMustPinPulledImagesByDigest() throws Exception {
         ObjectMapper json = new ObjectMapper();
         assertThatThrownBy(() -> ContainerSpec.from(json.readTree("{\"image\": \"registry/app:latest\"}")))
