@@ -11,11 +11,15 @@ import dev.roboflare.agent.launcher.LaunchException;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.agent.state.AgentState;
+import dev.roboflare.agent.state.DeploymentRecord;
 import dev.roboflare.agent.state.ReleaseRecord;
+import dev.roboflare.agent.state.StateRecovery;
 import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The main loop, on one thread: deliver pending events, poll, take the oldest deployment not yet finished, run it
@@ -161,13 +165,12 @@ public final class Agent {
      */
     private boolean judgeLost(AgentApi.Poll poll) throws IOException {
         superviseApp(); // the rebuilt state knows no app: a leftover copy of the current one is stopped and restarted
-        java.util.Set<String> reported = new java.util.HashSet<>();
+        Set<String> reported = new HashSet<>();
         ctx.outbox().pending().forEach(e -> reported.add(e.deploymentId()));
         AgentApi.Deployment first = poll.deployments() == null ? null : poll.deployments().stream()
                 .filter(d -> d != null && d.id() != null && !reported.contains(d.id())).findFirst().orElse(null);
         String phase = first == null ? null
-                : dev.roboflare.agent.state.StateRecovery.tracePhase(ctx.stateDir(),
-                        dev.roboflare.agent.state.DeploymentRecord.of(first));
+                : StateRecovery.tracePhase(ctx.stateDir(), DeploymentRecord.of(first));
         AgentState s = ctx.state();
         for (String id : reported) { // reported before the loss: finished, whatever happens next
             s = s.finish(id);

@@ -19,7 +19,7 @@ final class CheckStep implements Step {
     @Override
     public StepResult run(DeployContext ctx, InFlight f) throws java.io.IOException {
         DeploymentRecord d = f.deployment();
-        if (d.releaseId() == null && d.semver() == null || d.kind() == null) {
+        if ((d.releaseId() == null && d.semver() == null) || d.kind() == null) {
             return StepResult.failed(f, "the deployment has no release or artifact; the control plane sent an "
                     + "incomplete deployment");
         }

@@ -48,7 +48,7 @@ final class RollbackStep implements Step {
         String undone = notUndone != null ? "; " + notUndone
                 : executor.replacesApp() ? "; rolled back to release " + target.semver() : "; rolled back";
         if (target == null) { // firmware on a robot without an app
-            return end(ctx, f, notUndone, summary + undone + lines);
+            return end(f, notUndone, null, summary + undone + lines);
         }
         AppRecord app;
         try {
@@ -60,12 +60,13 @@ final class RollbackStep implements Step {
                     + " failed: " + e.getMessage() + lines);
         }
         ctx.save(ctx.state().withApp(app));
-        return end(ctx, f, notUndone, summary + undone + ", running as pid " + app.pid() + lines);
+        return end(f, notUndone, app, summary + undone + ", running as pid " + app.pid() + lines);
     }
 
-    private static StepResult end(DeployContext ctx, InFlight f, String notUndone, String detail) {
+    private static StepResult end(InFlight f, String notUndone, AppRecord app, String detail) {
         DeployContext.line(notUndone == null ? Log.Priority.WARNING : Log.Priority.ERROR, f, Phase.ROLLBACK)
-                .kv("outcome", notUndone == null ? "ok" : "not-undone").emit();
+                .kv("outcome", notUndone == null ? "ok" : "not-undone")
+                .kv("to", app == null ? null : app.releaseSemver()).kv("pid", app == null ? null : app.pid()).emit();
         return notUndone == null ? StepResult.decided(f, DeploymentStatus.ROLLED_BACK, detail)
                 : StepResult.failed(f, detail);
     }

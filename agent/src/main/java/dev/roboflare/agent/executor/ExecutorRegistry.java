@@ -1,5 +1,6 @@
 package dev.roboflare.agent.executor;
 
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.state.DeploymentRecord;
 import dev.roboflare.protocol.ArtifactKind;
 import java.util.Collection;
@@ -60,7 +61,7 @@ public final class ExecutorRegistry {
      * switch, before the running app is stopped: null, or the first handler's reason why it cannot go ahead now.
      * Every handler is asked: stopping a running container needs the engine even when a tarball comes next.
      */
-    public String unavailable(DeploymentRecord d, dev.roboflare.agent.state.AppRecord running) {
+    public String unavailable(DeploymentRecord d, AppRecord running) {
         for (Executor e : handlers.values()) {
             String why = e.unavailable(d, running);
             if (why != null) {
