@@ -33,11 +33,11 @@ import java.util.UUID;
  * The whole life of a deployment, in one place.
  *
  * <pre>
- *   check ─ok─▶ download ─ok─▶ verify ─ok─▶ extract ─ok─▶ switch ─ok─▶ watch ─ok─▶ commit ─ok (applied)─▶ cleanup ─▶ report ─▶ done
- *     │            │             │             │             │            │            │                  ▲
- *     └── failed ──┴─── failed ──┴─── failed ──┴──────────▶  │            │            │                  │
- *                                                 cleanup    └ app exited ┴─ refused ──┴─▶ rollback ──────┘
- *                                                                                        (rolled_back, or failed)
+ *   check ─▶ download ─▶ verify ─▶ extract ─▶ switch ─▶ watch ─▶ commit ─(applied)─▶ cleanup ─▶ report ─▶ done
+ *
+ *   check … switch ─────── failed ────────────────────────────────────────────────▶ cleanup
+ *   switch, watch, commit ── app exited, apply or commit refused ──▶ rollback ──────▶ cleanup
+ *                                                            (rolled_back, or failed)
  * </pre>
  *
  * What a phase does with the artifact is the kind's {@link dev.roboflare.agent.executor.Executor} (install at
