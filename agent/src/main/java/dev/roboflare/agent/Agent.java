@@ -5,17 +5,21 @@ import dev.roboflare.agent.client.ControlPlaneClient;
 import dev.roboflare.agent.client.PollInterval;
 import dev.roboflare.agent.deploy.DeployContext;
 import dev.roboflare.agent.deploy.DeploymentMachine;
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.launcher.LaunchException;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.agent.state.AgentState;
+import dev.roboflare.agent.state.DeploymentRecord;
 import dev.roboflare.agent.state.ReleaseRecord;
+import dev.roboflare.agent.state.StateRecovery;
 import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The main loop, on one thread: deliver pending events, poll, take the oldest deployment not yet finished, run it
@@ -133,6 +137,9 @@ public final class Agent {
             AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
             retryLater = machine.proceed(refreshed) == DeploymentMachine.End.RETRY_LATER;
             sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+        } else if (poll != null && ctx.state().rebuilt()) {
+            retryLater = judgeLost(poll);
+            sleep = Duration.ZERO;
         } else if (poll != null && nextNew(poll) != null) {
             retryLater = machine.begin(nextNew(poll)) == DeploymentMachine.End.RETRY_LATER;
             sleep = retryLater ? workBackoff.next() : Duration.ZERO;
@@ -150,6 +157,30 @@ public final class Agent {
         }
         sleep(sleep);
         return retryLater;
+    }
+
+    /**
+     * The first poll after state.json was rebuilt: the oldest dispatched deployment without an event in the outbox
+     * is the one that was in flight, if it left traces on the disk; it is reported failed, never redone.
+     */
+    private boolean judgeLost(AgentApi.Poll poll) throws IOException {
+        superviseApp(); // the rebuilt state knows no app: a leftover copy of the current one is stopped and restarted
+        Set<String> reported = new HashSet<>();
+        ctx.outbox().pending().forEach(e -> reported.add(e.deploymentId()));
+        AgentApi.Deployment first = poll.deployments() == null ? null : poll.deployments().stream()
+                .filter(d -> d != null && d.id() != null && !reported.contains(d.id())).findFirst().orElse(null);
+        String phase = first == null ? null
+                : StateRecovery.tracePhase(ctx.stateDir(), DeploymentRecord.of(first));
+        AgentState s = ctx.state();
+        for (String id : reported) { // reported before the loss: finished, whatever happens next
+            s = s.finish(id);
+        }
+        if (phase == null) {
+            ctx.save(s.judged());
+            return false;
+        }
+        ctx.save(s);
+        return machine.lost(first, phase) == DeploymentMachine.End.RETRY_LATER;
     }
 
     private AgentApi.Deployment nextNew(AgentApi.Poll poll) {

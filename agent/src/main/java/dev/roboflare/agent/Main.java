@@ -6,7 +6,14 @@ import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
-import dev.roboflare.agent.executor.docker.ExecutorSelection;
+import dev.roboflare.agent.executor.Executor;
+import dev.roboflare.agent.executor.ExecutorRegistry;
+import dev.roboflare.agent.executor.container.ExecutorSelection;
+import dev.roboflare.agent.executor.module.ModuleExecutor;
+import dev.roboflare.agent.executor.tarball.TarballExecutor;
+import dev.roboflare.protocol.ArtifactKind;
+import java.util.EnumMap;
+import java.util.Map;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.SystemdLauncher;
@@ -79,6 +86,15 @@ public final class Main implements Callable<Integer> {
                     + "by symlink); symlink: app tarballs only; auto: docker when the engine answers /_ping at "
                     + "startup, else symlink. Default: ${DEFAULT-VALUE}.")
     String executor;
+
+    @Option(names = "--modules-dir", paramLabel = "DIR", split = ",", description = "Where mcu_firmware update "
+            + "modules (Mender Update Module protocol v3) are looked up, in order; repeat or comma-separate. "
+            + "Default: /usr/share/roboflare/modules/v3,/usr/share/mender/modules/v3.")
+    List<Path> modulesDirs = new ArrayList<>();
+
+    @Option(names = "--module-timeout", paramLabel = "DURATION", defaultValue = "4h", converter = DurationConverter.class,
+            description = "The longest one update module call may run before it is killed. Default: ${DEFAULT-VALUE}.")
+    Duration moduleTimeout;
 
     @Option(names = "--disk-reserve", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSizeConverter.class,
             description = "Free space a download must leave on the state directory's file system, besides the "
@@ -203,19 +219,25 @@ public final class Main implements Callable<Integer> {
         AppLauncher appLauncher = launcher.equals("systemd") ? new SystemdLauncher(systemdUnit)
                 : new DetachedProcessLauncher(state);
         StateStore store = new StateStore(state);
-        AgentState loaded = store.load();
+        AgentState loaded;
+        try {
+            loaded = store.load();
+        } catch (StateStore.NewerStateException e) {
+            Log.error().kv("step", "load-state").kv("outcome", "newer-format").msg(e.getMessage()).emit();
+            return 2;
+        }
         ExecutorSelection.Chosen chosen = ExecutorSelection.choose(executor, state, appLauncher);
         Log.info().kv("step", "config").kv("outcome", "executor").kv("executor", chosen.name()).msg(chosen.why()).emit();
         SdNotify notify = SdNotify.fromEnvironment(System.getenv());
         SdNotify.install(notify);
         notify.ready(loaded.inFlight() == null ? "idle" : "resuming deployment " + loaded.inFlight().id() + " at "
                 + loaded.inFlight().phase());
-        DeployContext ctx = new DeployContext(store, loaded, chosen.executor(), chosen.launcher(),
+        DeployContext ctx = new DeployContext(store, loaded, executors(chosen, state, modulesDirs(),
+                        moduleTimeout, robotId), chosen.launcher(),
                 new ArtifactDownloader(client::downloads, state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
-                new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
-        ctx.usePreflight(new DiskPreflight(state, diskReserve));
-        ctx.useTrust(releaseTrust);
+                new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow, new DiskPreflight(state, diskReserve),
+                releaseTrust == null ? dev.roboflare.agent.trust.ReleaseTrust.NONE : releaseTrust);
         AgentMetrics metrics = new AgentMetrics();
         Outbox outbox = ctx.outbox();
         metrics.outboxDepth(() -> {
@@ -246,6 +268,27 @@ public final class Main implements Callable<Integer> {
         new Agent(client, ctx, new DeploymentMachine(ctx, hook, DeploymentMachine.DEFAULT_MAX_ENTRIES), pollInterval,
                 maxBackoff).run();
         return 0;
+    }
+
+    List<Path> modulesDirs() {
+        return modulesDirs.isEmpty() ? List.of(Path.of("/usr/share/roboflare/modules/v3"),
+                Path.of("/usr/share/mender/modules/v3")) : modulesDirs;
+    }
+
+    /** The handler of each artifact kind: one line per kind; container_image only with a container engine. */
+    static ExecutorRegistry executors(ExecutorSelection.Chosen chosen, Path state, List<Path> modulesDirs,
+                                      Duration moduleTimeout, String deviceType) {
+        List<Executor> handlers = new ArrayList<>(List.of(new TarballExecutor(state),
+                new ModuleExecutor(state, modulesDirs, moduleTimeout, deviceType == null ? "roboflare-robot"
+                        : deviceType)));
+        Map<ArtifactKind, String> absent = new EnumMap<>(ArtifactKind.class);
+        if (chosen.containers() != null) {
+            handlers.add(chosen.containers());
+        } else {
+            absent.put(ArtifactKind.CONTAINER_IMAGE, "container_image needs the Docker executor (--executor docker, "
+                    + "or auto with a container engine that answers)");
+        }
+        return new ExecutorRegistry(handlers, absent);
     }
 
     /**
@@ -279,6 +322,9 @@ public final class Main implements Callable<Integer> {
         }
         if (!executor.equals("auto") && !executor.equals("docker") && !executor.equals("symlink")) {
             return "--executor must be auto, docker or symlink, not '" + executor + "'";
+        }
+        if (moduleTimeout.isZero()) {
+            return "--module-timeout must be longer than 0";
         }
         if (watchWindow.isZero() || pollInterval.isZero()) {
             return "--watch-window and --poll-interval must be longer than 0";

@@ -1,5 +1,6 @@
 package dev.roboflare.agent;
 
+import dev.roboflare.agent.executor.container.ExecutorSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roboflare.agent.client.ControlPlaneClient;
@@ -8,8 +9,7 @@ import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.ProcStat;
 import dev.roboflare.agent.outbox.Outbox;
@@ -65,7 +65,8 @@ class AgentLoopTest {
     void startAgent() throws IOException {
         StateStore store = new StateStore(state);
         ControlPlaneClient client = new ControlPlaneClient(cp.url(), TOKEN);
-        DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state),
+        DeployContext ctx = new DeployContext(store, store.load(), Main.executors(new ExecutorSelection.Chosen("symlink", null,
+                        null, "test"), state, List.of(state.resolve("no-modules")), Duration.ofSeconds(5), null),
                 new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"), null), new Outbox(state),
                 new SelfUpdateGuard(null), WATCH);
@@ -198,7 +199,7 @@ class AgentLoopTest {
         startAgent();
         assertThat(finalEvent(img).detail())
                 .startsWith("container_image needs the Docker executor (--executor docker");
-        assertThat(finalEvent(mcu).detail()).isEqualTo("mcu_firmware is not supported by this agent");
+        assertThat(finalEvent(mcu).detail()).startsWith("mcu_firmware manifest_json must name its update module");
         assertThat(finalEvent(self).detail()).contains("the agent never updates itself");
         assertThat(finalEvent(marked).detail()).contains("marked as the agent");
         assertThat(state.resolve("current")).doesNotExist();
@@ -263,7 +264,8 @@ class AgentLoopTest {
     void aPhaseThatKeepsBeingInterruptedIsGivenUpOn() throws Exception {
         String dep = cp.deploy("1.0.0", ArtifactKind.APP_TARBALL, "demo-app", goodApp("one"), RUNS);
         // as if the agent had died four times while extracting this release
-        dev.roboflare.agent.state.InFlight f = dev.roboflare.agent.state.InFlight.start(cp.deployment(dep), "extract");
+        dev.roboflare.agent.state.InFlight f = dev.roboflare.agent.state.InFlight.start(
+                dev.roboflare.agent.state.DeploymentRecord.of(cp.deployment(dep)), "extract");
         for (int i = 0; i < 4; i++) {
             f = f.countEntry();
         }

@@ -42,6 +42,19 @@ class ConfigFileTrustedKeysTest {
     }
 
     @Test
+    void modulesDirsRepeatInOrderAndDefaultToRoboflaresThenMenders() throws Exception {
+        Path config = Files.writeString(dir.resolve("agent.conf"), "modules-dir=/opt/a,/opt/b\nmodules-dir=/opt/c\n");
+        String[] args = {"--config", config.toString()};
+        Main main = new Main();
+        Main.commandLine(main, args).parseArgs(args);
+        assertThat(main.modulesDirs()).containsExactly(Path.of("/opt/a"), Path.of("/opt/b"), Path.of("/opt/c"));
+        Main plain = new Main();
+        Main.commandLine(plain, new String[0]).parseArgs();
+        assertThat(plain.modulesDirs()).containsExactly(Path.of("/usr/share/roboflare/modules/v3"),
+                Path.of("/usr/share/mender/modules/v3"));
+    }
+
+    @Test
     void anyOtherKeyGivenTwiceIsAnErrorThatNamesIt() throws Exception {
         Path config = Files.writeString(dir.resolve("agent.conf"), "poll-interval=10s\npoll-interval=20s\n");
         assertThatThrownBy(() -> Main.commandLine(new Main(), new String[] {"--config", config.toString()}))

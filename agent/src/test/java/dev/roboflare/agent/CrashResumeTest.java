@@ -2,7 +2,7 @@ package dev.roboflare.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.ProcStat;
 import dev.roboflare.agent.state.AgentState;

@@ -178,6 +178,23 @@ class AgentApiTest {
     }
 
     @Test
+    void anAppliedFirmwareIsShownApartAndLeavesTheCurrentAppRelease() {
+        Robot robot = robot("firmware");
+        String app = server.deployToRobot(releaseId, robot.id()).get("id").asText();
+        assertThat(report(robot, app, UUID.randomUUID().toString(), "applied").status()).isEqualTo(201);
+        String fwArtifact = server.upload("mcu_firmware", "motor-fw", PAYLOAD).json().get("id").asText();
+        String fwRelease = server.releaseId(fwArtifact, "7.0.1");
+        String fw = server.deployToRobot(fwRelease, robot.id()).get("id").asText();
+        assertThat(report(robot, fw, UUID.randomUUID().toString(), "applied").status()).isEqualTo(201);
+
+        JsonNode robotView = server.get("/api/robots/" + robot.id()).json();
+        assertThat(robotView.get("current_release_semver").asText()).isEqualTo("2.1.0");
+        assertThat(robotView.get("firmware_release_id").asText()).isEqualTo(fwRelease);
+        assertThat(robotView.get("firmware_release_semver").asText()).isEqualTo("7.0.1");
+        assertThat(server.get("/ui").body()).contains("firmware 7.0.1");
+    }
+
+    @Test
     void replayedEventIdIs200AndAddsNoEventEvenAfterTheDeploymentIsFinal() {
         Robot robot = robot("retrier");
         String id = server.deployToRobot(releaseId, robot.id()).get("id").asText();

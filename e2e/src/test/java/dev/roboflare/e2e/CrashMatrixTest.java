@@ -55,7 +55,8 @@ class CrashMatrixTest {
     }
 
     @ParameterizedTest(name = "killed at {0}")
-    @ValueSource(strings = {"check", "download", "verify", "extract", "switch", "watch", "rollback", "report"})
+    @ValueSource(strings = {"check", "download", "verify", "extract", "switch", "watch", "commit", "rollback", "cleanup",
+            "report"})
     void killedAtAPhaseTheDeploymentStillEndsOnceWithOneAppRunning(String phase) throws Exception {
         Path home = Files.createDirectories(work.resolve(phase));
         OperatorApi.RobotCredentials robot = operator.enrollRobot("crash-" + phase);
@@ -102,6 +103,51 @@ class CrashMatrixTest {
                     .as("exactly one app runs: 1.0.0 was not started again").isFalse();
         }
         assertThat(Files.readString(log)).doesNotContain("step=bug");
+    }
+
+    /**
+     * state.json truncated to half while the agent is down at a phase (disk damage): the agent rebuilds its state from
+     * the disk and reports the deployment failed with the phase its traces show, never redoing it; at check nothing
+     * was left on the disk, so the deployment simply runs.
+     */
+    @ParameterizedTest(name = "state.json lost at {0}")
+    @ValueSource(strings = {"check", "download", "verify", "extract", "switch", "watch", "commit", "rollback", "cleanup",
+            "report"})
+    void stateLostAtAPhaseIsReportedFailedWithThePhaseNotRedone(String phase) throws Exception {
+        Path home = Files.createDirectories(work.resolve("lost-" + phase));
+        OperatorApi.RobotCredentials robot = operator.enrollRobot("lost-" + phase);
+        Path token = AgentProcess.writeToken(home, robot.token());
+        Path state = home.resolve("state");
+        Path log = home.resolve("agent.log");
+        AgentProcess first = start(token, state, log, Map.of());
+        String r1 = release("lost-" + phase, "1.0.0", TestApps.healthyApp("lost " + phase + " 1.0.0", 0),
+                pids("lost-" + phase + "-1.0.0.pid"));
+        assertThat(OperatorClient.last(operator.awaitFinal(operator.deployToRobot(r1, robot.id()).id(), TIMEOUT)))
+                .isEqualTo(DeploymentStatus.APPLIED);
+        first.kill();
+        Path newPid = pids("lost-" + phase + "-1.1.0.pid");
+        String r2 = phase.equals("rollback")
+                ? release("lost-" + phase, "1.1.0", TestApps.crashingApp("lost " + phase + " 1.1.0"), newPid)
+                : release("lost-" + phase, "1.1.0", TestApps.healthyApp("lost " + phase + " 1.1.0", 256 * 1024), newPid);
+        AgentProcess paused = start(token, state, log, Map.of("ROBOFLARE_AGENT_PAUSE_AT", phase));
+        String deployment = operator.deployToRobot(r2, robot.id()).id();
+        paused.awaitLog("test hook: paused at " + phase, TIMEOUT);
+        paused.kill();
+        byte[] json = Files.readAllBytes(state.resolve("state.json"));
+        Files.write(state.resolve("state.json"), java.util.Arrays.copyOf(json, json.length / 2));
+
+        start(token, state, log, Map.of());
+        List<OperatorApi.Event> events = operator.awaitFinal(deployment, TIMEOUT);
+
+        if (phase.equals("check")) {
+            assertThat(OperatorClient.last(events)).isEqualTo(DeploymentStatus.APPLIED);
+        } else {
+            assertThat(OperatorClient.last(events)).isEqualTo(DeploymentStatus.FAILED);
+            assertThat(events.get(events.size() - 1).detail()).startsWith("agent state was lost during phase ");
+        }
+        assertThat(events).extracting(OperatorApi.Event::eventId).doesNotHaveDuplicates();
+        String agentLog = Files.readString(log);
+        assertThat(agentLog).contains("outcome=corrupt").contains("outcome=rebuilt").doesNotContain("step=bug");
     }
 
     private static AgentProcess start(Path token, Path state, Path log, Map<String, String> env) throws IOException {

@@ -41,12 +41,15 @@ public final class OperatorApi {
      * {@code Roboflare-Agent-Metrics} summary line, and when. {@code lastEventSeq} is the highest event number the
      * robot's agent has reported and {@code missingEventSeqs} how many numbers below it never arrived (still in its
      * outbox, or lost: a robot that stays above 0 for long deserves a look); both null before its first report.
+     * {@code currentRelease*} is the newest applied release of an app kind; {@code firmwareRelease*} the newest
+     * applied mcu_firmware release, kept apart because firmware does not replace the app (null: none).
      */
     public record Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
                         String currentReleaseId, String currentReleaseSemver,
                         String lastDeploymentId, DeploymentStatus lastDeploymentStatus,
                         Long clockSkewMs, String agentMetrics, Instant agentReportedAt,
-                        Long lastEventSeq, Long missingEventSeqs) {
+                        Long lastEventSeq, Long missingEventSeqs,
+                        String firmwareReleaseId, String firmwareReleaseSemver) {
     }
 
     /** {@code POST /api/fleets} body. */

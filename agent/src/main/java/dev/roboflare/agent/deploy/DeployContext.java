@@ -1,7 +1,7 @@
 package dev.roboflare.agent.deploy;
 
 import dev.roboflare.agent.download.ArtifactDownloader;
-import dev.roboflare.agent.executor.Executor;
+import dev.roboflare.agent.executor.ExecutorRegistry;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.outbox.Outbox;
@@ -9,51 +9,48 @@ import dev.roboflare.agent.preflight.DiskPreflight;
 import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.StateStore;
+import dev.roboflare.agent.trust.ReleaseTrust;
 import java.io.IOException;
 import java.time.Duration;
 
 /** What the phases work with: the persisted state and the robot-side tools. Single-threaded. */
 public final class DeployContext {
     final StateStore store;
-    final Executor executor;
+    final ExecutorRegistry executors;
     final AppLauncher launcher;
     final ArtifactDownloader downloader;
     final Outbox outbox;
     final SelfUpdateGuard selfUpdateGuard;
     final Duration watchWindow;
+    final DiskPreflight preflight;
+    final ReleaseTrust trust;
     private AgentState state;
-    private DiskPreflight preflight;
-    private dev.roboflare.agent.trust.ReleaseTrust trust;
 
-    public DeployContext(StateStore store, AgentState state, Executor executor, AppLauncher launcher,
+    /**
+     * @param preflight the free-space check before a download ({@link DiskPreflight#NONE}: none)
+     * @param trust     signature, expiry and version-floor checks at check ({@link ReleaseTrust#NONE}: none)
+     */
+    public DeployContext(StateStore store, AgentState state, ExecutorRegistry executors, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
-                         Duration watchWindow) {
+                         Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust) {
         this.store = store;
         this.state = state;
-        this.executor = executor;
+        this.executors = executors;
         this.launcher = launcher;
         this.downloader = downloader;
         this.outbox = outbox;
         this.selfUpdateGuard = selfUpdateGuard;
         this.watchWindow = watchWindow;
+        this.preflight = preflight;
+        this.trust = trust;
     }
 
-    /** The free-space check before a download (null: none, as in tests that do not care). */
-    public void usePreflight(DiskPreflight check) {
-        this.preflight = check;
-    }
-
-    /** Signature, expiry and version-floor checks in the check step (null: none configured). */
-    public void useTrust(dev.roboflare.agent.trust.ReleaseTrust releaseTrust) {
-        this.trust = releaseTrust;
-    }
-
-    dev.roboflare.agent.trust.ReleaseTrust trust() {
-        return trust;
-    }
-
-    DiskPreflight preflight() {
-        return preflight;
+    /** Without a disk preflight or release trust (tests that do not care). */
+    public DeployContext(StateStore store, AgentState state, ExecutorRegistry executors, AppLauncher launcher,
+                         ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
+                         Duration watchWindow) {
+        this(store, state, executors, launcher, downloader, outbox, selfUpdateGuard, watchWindow, DiskPreflight.NONE,
+                ReleaseTrust.NONE);
     }
 
     public AgentState state() {

@@ -1,6 +1,8 @@
 package dev.roboflare.agent.deploy;
 
 import static dev.roboflare.agent.deploy.Phase.CHECK;
+import static dev.roboflare.agent.deploy.Phase.CLEANUP;
+import static dev.roboflare.agent.deploy.Phase.COMMIT;
 import static dev.roboflare.agent.deploy.Phase.DONE;
 import static dev.roboflare.agent.deploy.Phase.DOWNLOAD;
 import static dev.roboflare.agent.deploy.Phase.EXTRACT;
@@ -16,6 +18,7 @@ import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
 
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
+import dev.roboflare.agent.state.DeploymentRecord;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.Outcome;
 import dev.roboflare.agent.systemd.SdNotify;
@@ -30,12 +33,16 @@ import java.util.UUID;
  * The whole life of a deployment, in one place.
  *
  * <pre>
- *   check ──ok──▶ download ──ok──▶ verify ──ok──▶ extract ──ok──▶ switch ──ok──▶ watch ──ok (applied)──▶ report ──▶ done
- *     │              │               │               │              │               │
- *     └── failed ────┴──── failed ───┴──── failed ───┴──▶ report    └─ app exited ──┴──▶ rollback ──▶ report
- *                                                                                      (rolled_back, or failed
- *                                                                                       with nothing to go back to)
+ *   check ─▶ download ─▶ verify ─▶ extract ─▶ switch ─▶ watch ─▶ commit ─(applied)─▶ cleanup ─▶ report ─▶ done
+ *
+ *   check … switch ─────── failed ────────────────────────────────────────────────▶ cleanup
+ *   switch, watch, commit ── app exited, apply or commit refused ──▶ rollback ──────▶ cleanup
+ *                                                            (rolled_back, or failed)
  * </pre>
+ *
+ * What a phase does with the artifact is the kind's {@link dev.roboflare.agent.executor.Executor} (install at
+ * extract, apply at switch, commit, undo at rollback, cleanup); the phases and this table are the same for every
+ * kind. A new phase (a gate before the switch) is a new row and one changed arrow.
  *
  * Before a phase runs, the in-flight deployment with that phase is written to state.json (atomic, fsynced), so a
  * restarted agent resumes at the same phase: a download continues, an extract starts over, a watch is watched in
@@ -48,25 +55,29 @@ public final class DeploymentMachine {
     private static final Map<Phase, Map<StepResult.Kind, Phase>> TABLE = new EnumMap<>(Phase.class);
 
     static {
-        row(CHECK, OK, DOWNLOAD, FAILED, REPORT, GAVE_UP, REPORT);
-        row(DOWNLOAD, OK, VERIFY, FAILED, REPORT, GAVE_UP, REPORT);
-        row(VERIFY, OK, EXTRACT, FAILED, REPORT, GAVE_UP, REPORT);
-        row(EXTRACT, OK, SWITCH, FAILED, REPORT, GAVE_UP, REPORT);
-        row(SWITCH, OK, WATCH, APP_EXITED, ROLLBACK, FAILED, REPORT, GAVE_UP, ROLLBACK); // failed: engine down
-        row(WATCH, OK, REPORT, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
-        row(ROLLBACK, OK, REPORT, FAILED, REPORT, GAVE_UP, REPORT);
+        row(CHECK, OK, DOWNLOAD, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(DOWNLOAD, OK, VERIFY, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(VERIFY, OK, EXTRACT, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(EXTRACT, OK, SWITCH, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(SWITCH, OK, WATCH, APP_EXITED, ROLLBACK, FAILED, CLEANUP, GAVE_UP, ROLLBACK); // failed: engine down
+        row(WATCH, OK, COMMIT, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
+        row(COMMIT, OK, CLEANUP, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
+        row(ROLLBACK, OK, CLEANUP, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(CLEANUP, OK, REPORT, GAVE_UP, REPORT);
         row(REPORT, OK, DONE);
     }
 
-    private static final Map<Phase, Step> STEPS = new EnumMap<>(Map.of(
-            CHECK, new CheckStep(),
-            DOWNLOAD, new DownloadStep(),
-            VERIFY, new VerifyStep(),
-            EXTRACT, new ExtractStep(),
-            SWITCH, new SwitchStep(),
-            WATCH, new WatchStep(),
-            ROLLBACK, new RollbackStep(),
-            REPORT, new ReportStep()));
+    private static final Map<Phase, Step> STEPS = new EnumMap<>(Map.ofEntries(
+            Map.entry(CHECK, new CheckStep()),
+            Map.entry(DOWNLOAD, new DownloadStep()),
+            Map.entry(VERIFY, new VerifyStep()),
+            Map.entry(EXTRACT, new ExtractStep()),
+            Map.entry(SWITCH, new SwitchStep()),
+            Map.entry(WATCH, new WatchStep()),
+            Map.entry(COMMIT, new CommitStep()),
+            Map.entry(ROLLBACK, new RollbackStep()),
+            Map.entry(CLEANUP, new CleanupStep()),
+            Map.entry(REPORT, new ReportStep())));
 
     /** How {@link #run} ended. */
     public enum End { DONE, RETRY_LATER }
@@ -85,11 +96,26 @@ public final class DeploymentMachine {
 
     /** Starts a new deployment at the first phase. */
     public End begin(AgentApi.Deployment d) throws IOException {
-        InFlight f = InFlight.start(d, CHECK.word()).countEntry();
+        InFlight f = InFlight.start(DeploymentRecord.of(d), CHECK.word()).countEntry();
         ctx.save(ctx.state().withInFlight(f));
         DeployContext.line(Log.Priority.INFO, f, CHECK).kv("outcome", "started")
                 .kv("kind", d.artifact() == null || d.artifact().kind() == null ? null : d.artifact().kind().wire())
                 .emit();
+        return run(f);
+    }
+
+    /**
+     * After state.json was lost: {@code d} was in flight and reached {@code phase} (judged from its traces on the
+     * disk). It is not redone: cleanup runs and it is reported failed with that phase.
+     */
+    public End lost(AgentApi.Deployment d, String phase) throws IOException {
+        String why = "agent state was lost during phase " + phase + " (state.json missing or unreadable); the "
+                + "deployment was not redone. Deploy the release again to apply it";
+        InFlight f = InFlight.start(DeploymentRecord.of(d), CLEANUP.word())
+                .withOutcome(new Outcome(UUID.randomUUID().toString(), DeploymentStatus.FAILED, why)).countEntry();
+        ctx.save(ctx.state().judged().withInFlight(f));
+        AgentMetrics.current().deploymentEnded(DeploymentStatus.FAILED.wire());
+        DeployContext.line(Log.Priority.ERROR, f, Phase.of(phase)).kv("outcome", "state-lost").msg(why).emit();
         return run(f);
     }
 
@@ -105,8 +131,8 @@ public final class DeploymentMachine {
     /** Continues the in-flight deployment (after RETRY_LATER, possibly with a refreshed download URL). */
     public End proceed(AgentApi.Deployment refreshed) throws IOException {
         InFlight f = ctx.state().inFlight();
-        if (refreshed != null && refreshed.id().equals(f.id())) {
-            f = f.withDeployment(refreshed);
+        if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.artifact() != null) {
+            f = f.withDeployment(f.deployment().withDownloadUrl(refreshed.artifact().downloadUrl()));
         }
         return run(f);
     }
@@ -171,6 +197,9 @@ public final class DeploymentMachine {
         DeployContext.line(Log.Priority.ERROR, f, phase).kv("outcome", "gave-up").msg(why).emit();
         if (TABLE.get(phase).get(GAVE_UP) == ROLLBACK) {
             return new StepResult(GAVE_UP, f.withProblem(why), null, null);
+        }
+        if (f.outcome() != null) { // cleanup after a decided outcome: the outcome stands
+            return new StepResult(GAVE_UP, f, null, null);
         }
         return new StepResult(GAVE_UP, f, DeploymentStatus.FAILED, why);
     }

@@ -15,13 +15,13 @@ final class DiskCheck {
 
     /** A failed result when there is not room for the download, else null. */
     static StepResult refusal(DeployContext ctx, InFlight f) {
-        DiskPreflight check = ctx.preflight();
-        if (check == null) {
+        DiskPreflight check = ctx.preflight;
+        if (check == DiskPreflight.NONE) {
             return null;
         }
         AgentState s = ctx.state();
         Set<String> keep = new HashSet<>();
-        keep.add(f.deployment().release().id());
+        keep.add(f.deployment().releaseId());
         if (s.current() != null) {
             keep.add(s.current().id());
         }
@@ -29,8 +29,8 @@ final class DiskCheck {
             keep.add(s.previous().id());
         }
         try {
-            DiskPreflight.Result r = check.check(f.deployment().artifact().size(),
-                    ctx.downloader.partFile(f.deployment().artifact().sha256()), keep);
+            DiskPreflight.Result r = check.check(f.deployment().size(),
+                    ctx.downloader.partFile(f.deployment().sha256()), keep);
             if (r.refusal() != null) {
                 return StepResult.failed(f, r.refusal());
             }

@@ -42,7 +42,7 @@ final class DownloadStep implements Step {
             return StepResult.retryLater(f);
         } catch (IOException e) {
             try {
-                ctx.downloader.discard(f.deployment().artifact().sha256());
+                ctx.downloader.discard(f.deployment().sha256());
             } catch (IOException ignored) {
                 // the part file is removed on the next attempt
             }

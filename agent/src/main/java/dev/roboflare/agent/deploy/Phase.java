@@ -1,22 +1,37 @@
 package dev.roboflare.agent.deploy;
 
-import java.util.Locale;
-
 /**
  * The phases of a deployment. {@link #word()} is what state.json stores and what the logs print as
- * {@code step=}, so a technician can match a log line to the persisted state. The transitions between them are
- * in {@link DeploymentMachine}.
+ * {@code step=}, so a technician can match a log line to the persisted state. The words are part of the state
+ * format: they are spelled out here, never derived from the constant names, and a word once written to a robot's
+ * disk is never renamed (add a phase, with a new word, instead). The transitions are in {@link DeploymentMachine}.
  */
 public enum Phase {
-    CHECK, DOWNLOAD, VERIFY, EXTRACT, SWITCH, WATCH, ROLLBACK, REPORT, DONE;
+    CHECK("check"),
+    DOWNLOAD("download"),
+    VERIFY("verify"),
+    EXTRACT("extract"),
+    SWITCH("switch"),
+    WATCH("watch"),
+    COMMIT("commit"),
+    ROLLBACK("rollback"),
+    CLEANUP("cleanup"),
+    REPORT("report"),
+    DONE("done");
+
+    private final String word;
+
+    Phase(String word) {
+        this.word = word;
+    }
 
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word;
     }
 
     public static Phase of(String word) {
         for (Phase p : values()) {
-            if (p.word().equals(word)) {
+            if (p.word.equals(word)) {
                 return p;
             }
         }

@@ -16,8 +16,8 @@ final class ReportStep implements Step {
     public StepResult run(DeployContext ctx, InFlight f) throws IOException {
         Outcome o = f.outcome();
         ctx.outbox.enqueue(f.id(), new AgentApi.Event(o.eventId(), o.status(), o.detail()));
-        if (o.status() == DeploymentStatus.APPLIED && ctx.trust() != null && f.deployment().release() != null) {
-            ctx.trust().applied(f.deployment().release().id()); // before finish: a crash here repeats it harmlessly
+        if (o.status() == DeploymentStatus.APPLIED && f.deployment().releaseId() != null) {
+            ctx.trust.applied(f.deployment().releaseId()); // before finish: a crash here repeats it harmlessly
         }
         ctx.save(ctx.state().finish(f.id()));
         Log.Priority p = o.status() == DeploymentStatus.APPLIED ? Log.Priority.INFO

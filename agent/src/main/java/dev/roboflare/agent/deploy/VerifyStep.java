@@ -3,7 +3,7 @@ package dev.roboflare.agent.deploy;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
-import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.agent.state.DeploymentRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ import java.nio.file.Path;
 final class VerifyStep implements Step {
     @Override
     public StepResult run(DeployContext ctx, InFlight f) throws IOException {
-        AgentApi.Artifact a = f.deployment().artifact();
+        DeploymentRecord a = f.deployment();
         InFlight.Measured m = f.downloaded();
         Path part = ctx.downloader.partFile(a.sha256());
         if (m == null) { // only when state.json was written by hand; measure the part file again

@@ -1,17 +1,18 @@
 package dev.roboflare.agent.deploy;
 
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.log.Log;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.systemd.SdNotify;
-import dev.roboflare.protocol.DeploymentStatus;
 import java.util.List;
 
 /**
  * watch: the new app must stay up for the whole watch window (a monotonic clock, never the wall clock). An
  * interrupted watch is watched again in full. Exits inside the window lead to rollback with the exit code and
- * the app's last lines.
+ * the app's last lines. The app watched is the new release, or for a kind that does not replace the app (firmware)
+ * the current app the switch restarted; with no app at all there is nothing to watch.
  */
 final class WatchStep implements Step {
     static final int LAST_LINES = 20;
@@ -21,7 +22,12 @@ final class WatchStep implements Step {
         String semver = f.semver();
         AppRecord app = ctx.state().app();
         long windowMs = ctx.watchWindow.toMillis();
-        if (app == null || !f.deployment().release().id().equals(app.releaseId())) {
+        String expected = SwitchStep.watchedRelease(ctx, f);
+        if (expected == null) {
+            DeployContext.line(Log.Priority.INFO, f, Phase.WATCH).kv("outcome", "ok").kv("app", "none").emit();
+            return StepResult.ok(f);
+        }
+        if (app == null || !expected.equals(app.releaseId())) {
             return StepResult.appExited(f, "release " + semver + " was not running when the watch began");
         }
         long tick = Math.max(20, Math.min(250, windowMs / 10));
@@ -43,9 +49,7 @@ final class WatchStep implements Step {
         }
         DeployContext.line(Log.Priority.INFO, f, Phase.WATCH).kv("outcome", "ok").kv("pid", app.pid())
                 .kv("window", seconds(windowMs)).emit();
-        ctx.executor.prune(ctx.state().current(), ctx.state().previous());
-        return StepResult.decided(f, DeploymentStatus.APPLIED, "release " + semver + " running as pid " + app.pid()
-                + " (survived the " + seconds(windowMs) + " watch window)");
+        return StepResult.ok(f);
     }
 
     static String lastLines(List<String> lines) {

@@ -1,40 +1,68 @@
 package dev.roboflare.agent.executor;
 
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.state.AppRecord;
+import dev.roboflare.agent.state.DeploymentRecord;
 import dev.roboflare.agent.state.ReleaseRecord;
-import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ArtifactKind;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Turns a verified artifact into an installed release and makes it the current one. The symlink executor
- * handles app tarballs; a Docker executor for container images comes in its own issue.
+ * Everything that depends on the kind of an artifact, one implementation per kind (executor/tarball,
+ * executor/container, executor/module). The deploy phases ask the {@link ExecutorRegistry} for the deployment's
+ * handler and call these in order; they never name a kind. A new kind is a new package and one registry line.
+ *
+ * <pre>
+ *   check    refusal          extract  install           switch   unavailable, apply
+ *   rollback undo             commit   commit, prune     cleanup  cleanup
+ * </pre>
  */
 public interface Executor {
-    /** Null when this executor can apply {@code kind}; otherwise the reason for the failed event. */
-    String refusal(ArtifactKind kind);
+    /** The artifact kind this handler applies. */
+    ArtifactKind kind();
 
-    /** Where release {@code releaseId} is (or would be) installed. */
+    /** check: null when this handler can apply the deployment (manifest, engine, module); else the reason. */
+    String refusal(DeploymentRecord d);
+
+    /** Where release {@code releaseId} is (or would be) installed; what a {@link ReleaseRecord} points at. */
     Path releaseDir(String releaseId);
 
-    /** Installs the artifact as release {@code releaseId} (idempotent: an installed release is reused). */
-    Path install(String releaseId, Path artifact) throws RejectedArtifactException, IOException;
+    /** extract: makes the verified artifact ready to apply, touching nothing that runs (idempotent). */
+    Path install(DeploymentRecord d, Path artifact) throws RejectedArtifactException, IOException;
 
-    /** Atomically makes {@code releaseDir} the current release (or removes {@code current} when null). */
-    void activate(Path releaseDir) throws IOException;
+    /**
+     * True when the release is the app itself (it becomes {@code current} and the switch starts it); false when it
+     * changes what the app talks to (firmware): {@code current} stays and the switch restarts the current app.
+     */
+    boolean replacesApp();
 
-    /** Installs the deployment's verified artifact (an executor that needs the kind or manifest overrides this). */
-    default Path install(AgentApi.Deployment d, Path artifact) throws RejectedArtifactException, IOException {
-        return install(d.release().id(), artifact);
+    /**
+     * switch, before the running app is stopped: null, or why the switch cannot go ahead now (the container engine
+     * does not answer), so that a refused switch leaves the app running.
+     */
+    default String unavailable(DeploymentRecord d, AppRecord running) {
+        return null;
     }
 
     /**
-     * Null when the switch to {@code releaseDir} can go ahead; otherwise why not (the container engine does not
-     * answer), checked before the running app is stopped so that a refused switch leaves it running.
+     * switch, with the app stopped: the step that changes the robot (swap {@code current}; a module's
+     * ArtifactInstall). Called again when the agent died during the switch: it either repeats safely or rejects
+     * (a module whose ArtifactInstall was interrupted). A rejection leads to rollback.
      */
-    default String unavailable(Path releaseDir, AppRecord running) {
-        return null;
+    void apply(DeploymentRecord d) throws RejectedArtifactException, IOException;
+
+    /**
+     * rollback, with the new app stopped: undoes {@link #apply}, going back to {@code target} (for a kind that
+     * replaces the app: the release to make current again, null for none). Null when undone, else why not.
+     */
+    String undo(DeploymentRecord d, ReleaseRecord target) throws IOException;
+
+    /** commit, after the watch: make the change permanent. A rejection leads to rollback. */
+    default void commit(DeploymentRecord d) throws RejectedArtifactException, IOException {
+    }
+
+    /** cleanup, on every path before the report: drop what only this deployment used. Best effort. */
+    default void cleanup(DeploymentRecord d) {
     }
 
     /** After an applied deployment: drop what only releases older than {@code previous} used. Best effort. */

@@ -1,5 +1,6 @@
 package dev.roboflare.agent.launcher;
 
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.state.ReleaseRecord;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.roboflare.agent.outbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.log.Log;
-import dev.roboflare.agent.state.AtomicFiles;
+import dev.roboflare.agent.files.AtomicFiles;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.WireJson;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.roboflare.agent.preflight;
 
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
+import dev.roboflare.agent.files.FileTrees;
 import dev.roboflare.agent.log.Log;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +24,9 @@ public final class DiskPreflight {
     /** What the check decided; {@code refusal} is null when there is room. */
     public record Result(long needed, long free, List<String> cleaned, String refusal) {
     }
+
+    /** No check: every download may go ahead (tests that do not care about the disk). */
+    public static final DiskPreflight NONE = new DiskPreflight(Path.of("."), 0, () -> Long.MAX_VALUE);
 
     private final Path stateDir;
     private final long reserve;
@@ -79,7 +82,7 @@ public final class DiskPreflight {
                 if (keep.contains(name) || name.startsWith(".tmp-") && keep.contains(name.substring(5))) {
                     continue;
                 }
-                SymlinkExecutor.deleteTree(d);
+                FileTrees.deleteTree(d);
                 removed.add("release " + name);
             }
         }

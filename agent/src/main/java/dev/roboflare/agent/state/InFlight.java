@@ -1,13 +1,12 @@
 package dev.roboflare.agent.state;
 
-import dev.roboflare.protocol.AgentApi;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The one deployment the agent is working on, persisted before each phase runs.
  *
- * @param deployment     the deployment as the control plane sent it (download_url may be refreshed by a poll)
+ * @param deployment     the agent's record of the deployment (download_url may be refreshed by a poll)
  * @param phase          the persisted phase word, the same word as {@code step=} in the logs
  * @param phaseEntries   how often each phase was started (the loop guard reads this)
  * @param priorCurrent   the release that was current before this deployment switched (rollback target)
@@ -17,14 +16,14 @@ import java.util.TreeMap;
  * @param outcome        the decided event (set before report)
  * @param downloadErrors HTTP 4xx answers to the download so far (an expired URL is refreshed by polling)
  */
-public record InFlight(AgentApi.Deployment deployment, String phase, Map<String, Integer> phaseEntries,
+public record InFlight(DeploymentRecord deployment, String phase, Map<String, Integer> phaseEntries,
                        ReleaseRecord priorCurrent, ReleaseRecord priorPrevious, Measured downloaded,
                        String problem, Outcome outcome, int downloadErrors) {
 
     public record Measured(long size, String sha256) {
     }
 
-    public static InFlight start(AgentApi.Deployment deployment, String firstPhase) {
+    public static InFlight start(DeploymentRecord deployment, String firstPhase) {
         return new InFlight(deployment, firstPhase, new TreeMap<>(), null, null, null, null, null, 0);
     }
 
@@ -44,7 +43,7 @@ public record InFlight(AgentApi.Deployment deployment, String phase, Map<String,
         return phaseEntries == null ? 0 : phaseEntries.getOrDefault(p, 0);
     }
 
-    public InFlight withDeployment(AgentApi.Deployment d) {
+    public InFlight withDeployment(DeploymentRecord d) {
         return new InFlight(d, phase, phaseEntries, priorCurrent, priorPrevious, downloaded, problem, outcome,
                 downloadErrors);
     }
@@ -79,6 +78,6 @@ public record InFlight(AgentApi.Deployment deployment, String phase, Map<String,
     }
 
     public String semver() {
-        return deployment.release() == null ? null : deployment.release().semver();
+        return deployment.semver();
     }
 }

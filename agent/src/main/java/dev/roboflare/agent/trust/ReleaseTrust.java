@@ -27,6 +27,8 @@ import java.util.Set;
  */
 public final class ReleaseTrust {
     private static final ObjectMapper JSON = WireJson.lenient();
+    /** No keys and no floor: every release may run (no --trusted-key, no --version-floor). */
+    public static final ReleaseTrust NONE = new ReleaseTrust(List.of(), null, null, null, null);
 
     private final Map<String, PublicKey> keys;
     private final String versionFloor;
@@ -71,7 +73,9 @@ public final class ReleaseTrust {
 
     /** Records that this robot applied a release (for the rollback exception to the version floor). */
     public void applied(String releaseId) throws IOException {
-        ran.remember(releaseId);
+        if (ran != null) {
+            ran.remember(releaseId);
+        }
     }
 
     /**

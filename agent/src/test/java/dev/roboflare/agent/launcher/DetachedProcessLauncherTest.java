@@ -1,5 +1,6 @@
 package dev.roboflare.agent.launcher;
 
+import dev.roboflare.agent.state.AppRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.roboflare.agent.launcher;
 
+import dev.roboflare.agent.state.AppRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.state.ReleaseRecord;
 import dev.roboflare.protocol.WireJson;

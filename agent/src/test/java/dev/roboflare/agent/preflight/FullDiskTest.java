@@ -1,5 +1,6 @@
 package dev.roboflare.agent.preflight;
 
+import dev.roboflare.agent.trust.ReleaseTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,8 +11,8 @@ import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
-import dev.roboflare.agent.launcher.AppRecord;
+import dev.roboflare.agent.executor.tarball.TarballExecutor;
+import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.ProcStat;
 import dev.roboflare.agent.outbox.Outbox;
@@ -90,12 +91,12 @@ class FullDiskTest {
     void startAgent(LongSupplier freeBytes, PauseHook hook) throws IOException {
         StateStore store = new StateStore(state);
         ControlPlaneClient client = new ControlPlaneClient(cp.url(), TOKEN);
-        DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state),
+        DeployContext ctx = new DeployContext(store, store.load(), dev.roboflare.agent.executor.ExecutorRegistry.of(new TarballExecutor(state)),
                 new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"), null), new Outbox(state),
-                new SelfUpdateGuard(null), Duration.ofMillis(800));
-        ctx.usePreflight(freeBytes == null ? new DiskPreflight(state, 1024 * 1024)
-                : new DiskPreflight(state, 0, freeBytes));
+                new SelfUpdateGuard(null), Duration.ofMillis(800), freeBytes == null
+                        ? new DiskPreflight(state, 1024 * 1024) : new DiskPreflight(state, 0, freeBytes),
+                ReleaseTrust.NONE);
         agent = new Agent(client, ctx, new DeploymentMachine(ctx, hook, 4), Duration.ofMillis(100),
                 Duration.ofMillis(500));
         loop = new Thread(() -> {
@@ -194,7 +195,7 @@ class FullDiskTest {
         FakeControlPlane.Received ev = finalEvent(cp.deploy("2.0.0", ArtifactKind.APP_TARBALL, "bomb", bomb, RUNS));
 
         assertThat(ev.status()).isEqualTo(DeploymentStatus.FAILED);
-        assertThat(ev.detail()).startsWith("could not extract the tarball").contains("No space left on device");
+        assertThat(ev.detail()).startsWith("could not extract the app_tarball artifact").contains("No space left on device");
         assertThat(state.resolve("releases/rel-2-0-0")).doesNotExist();
         assertOldAppUntouched(before);
     }

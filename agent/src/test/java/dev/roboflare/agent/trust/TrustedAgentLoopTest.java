@@ -1,5 +1,6 @@
 package dev.roboflare.agent.trust;
 
+import dev.roboflare.agent.preflight.DiskPreflight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roboflare.agent.Agent;
@@ -9,7 +10,7 @@ import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
-import dev.roboflare.agent.executor.symlink.SymlinkExecutor;
+import dev.roboflare.agent.executor.tarball.TarballExecutor;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.outbox.Outbox;
 import dev.roboflare.agent.state.StateStore;
@@ -39,11 +40,11 @@ class TrustedAgentLoopTest {
                     Tarballs.app("exec sleep 300"), "{\"entrypoint\": [\"bin/app\"]}");
             StateStore store = new StateStore(state);
             ControlPlaneClient client = new ControlPlaneClient(cp.url(), TOKEN);
-            DeployContext ctx = new DeployContext(store, store.load(), new SymlinkExecutor(state),
+            DeployContext ctx = new DeployContext(store, store.load(),
+                    dev.roboflare.agent.executor.ExecutorRegistry.of(new TarballExecutor(state)),
                     new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
                     new ArtifactDownloader(client.downloads(), state.resolve("downloads"), null), new Outbox(state),
-                    new SelfUpdateGuard(null), Duration.ofMillis(500));
-            ctx.useTrust(new ReleaseTrust(List.of(ReleaseKeys.generate().getPublic()), null, "0.1.0",
+                    new SelfUpdateGuard(null), Duration.ofMillis(500), DiskPreflight.NONE, new ReleaseTrust(List.of(ReleaseKeys.generate().getPublic()), null, "0.1.0",
                     Clock.systemUTC(), new RanReleases(state)));
             Agent agent = new Agent(client, ctx, new DeploymentMachine(ctx, new PauseHook(null), 4),
                     Duration.ofMillis(100), Duration.ofMillis(500));

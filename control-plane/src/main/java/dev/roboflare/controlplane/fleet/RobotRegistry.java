@@ -115,19 +115,25 @@ public final class RobotRegistry {
         presence.reported(robotId, skew, metrics);
     }
 
-    /** Current release = the release of the robot's newest deployment whose status is applied. */
+    /**
+     * Current release = the release of the robot's newest applied deployment of an app kind; firmware = the same
+     * for mcu_firmware, shown separately (it does not replace the app).
+     */
     private Robot view(Connection c, RobotRow row) throws SQLException {
         Optional<DeploymentRow> last = deployments.newestForRobot(c, row.id());
-        Optional<Release> current = Optional.empty();
-        Optional<DeploymentRow> applied = deployments.newestAppliedForRobot(c, row.id());
-        if (applied.isPresent()) {
-            current = releases.find(c, applied.get().releaseId());
-        }
+        Optional<Release> current = appliedRelease(c, row.id(), false);
+        Optional<Release> firmware = appliedRelease(c, row.id(), true);
         EventRows.RobotSeqGaps gaps = events.robotSeqGaps(c, row.id());
         return new Robot(row.id(), row.name(), row.createdAt(), row.lastSeenAt(),
                 current.map(Release::id).orElse(null), current.map(Release::semver).orElse(null),
                 last.map(DeploymentRow::id).orElse(null), last.map(DeploymentRow::status).orElse(null),
                 row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),
-                gaps == null ? null : gaps.highest(), gaps == null ? null : gaps.missing());
+                gaps == null ? null : gaps.highest(), gaps == null ? null : gaps.missing(),
+                firmware.map(Release::id).orElse(null), firmware.map(Release::semver).orElse(null));
+    }
+
+    private Optional<Release> appliedRelease(Connection c, String robotId, boolean firmware) throws SQLException {
+        Optional<DeploymentRow> applied = deployments.newestAppliedForRobot(c, robotId, firmware);
+        return applied.isPresent() ? releases.find(c, applied.get().releaseId()) : Optional.empty();
     }
 }

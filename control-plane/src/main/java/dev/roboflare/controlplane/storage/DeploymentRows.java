@@ -206,9 +206,15 @@ public final class DeploymentRows {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    public Optional<DeploymentRow> newestAppliedForRobot(Connection c, String robotId) throws SQLException {
-        List<DeploymentRow> rows = query(c, WITH_STATUS
-                + "WHERE d.robot_id = ? AND e.status = 'applied' ORDER BY d.created_at DESC, d.id LIMIT 1", robotId);
+    /**
+     * The robot's newest applied deployment of mcu_firmware ({@code firmware}), or of any other kind (the app):
+     * a firmware does not replace the app the robot runs.
+     */
+    public Optional<DeploymentRow> newestAppliedForRobot(Connection c, String robotId, boolean firmware)
+            throws SQLException {
+        List<DeploymentRow> rows = query(c, WITH_STATUS + "JOIN releases r ON r.id = d.release_id "
+                + "JOIN artifacts a ON a.id = r.artifact_id WHERE d.robot_id = ? AND e.status = 'applied' AND a.kind "
+                + (firmware ? "=" : "<>") + " 'mcu_firmware' ORDER BY d.created_at DESC, d.id LIMIT 1", robotId);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 

@@ -165,7 +165,12 @@ final class StatusHtml {
             }
             agentReport(h, r.robot());
             h.append("</td><td>").append(r.robot().currentReleaseSemver() == null ? "<span class=\"muted\">nothing yet</span>"
-                    : "<b>" + esc(r.robot().currentReleaseSemver()) + "</b>").append("</td><td><ul class=\"history\">");
+                    : "<b>" + esc(r.robot().currentReleaseSemver()) + "</b>");
+            if (r.robot().firmwareReleaseSemver() != null) {
+                h.append("<div class=\"muted small\">firmware ").append(esc(r.robot().firmwareReleaseSemver()))
+                        .append("</div>");
+            }
+            h.append("</td><td><ul class=\"history\">");
             if (r.history().isEmpty()) {
                 h.append("<li class=\"muted\">no deployments</li>");
             }
