@@ -18,12 +18,17 @@ public final class OrgCommand {
         @Parameters(paramLabel = "NAME", description = "lower-case letters, digits and '-', e.g. acme-lab")
         String name;
 
-        @Option(names = "--json", description = "print {name, created_at} as JSON")
+        @Option(names = "--quota", paramLabel = "SIZE",
+                description = "the most artifact bytes it may store, e.g. 50G or 500M (uploads past it get 413); "
+                        + "default: no quota")
+        String quota;
+
+        @Option(names = "--json", description = "print {name, created_at, quota_bytes, used_bytes} as JSON")
         boolean json;
 
         @Override
         public Integer call() {
-            TrustApi.Organisation o = client().createOrganisation(name);
+            TrustApi.Organisation o = client().createOrganisation(name, quota);
             if (json) {
                 printJson(o);
                 return 0;
@@ -46,8 +51,9 @@ public final class OrgCommand {
                 printJson(orgs);
                 return 0;
             }
-            Table t = new Table("NAME", "CREATED");
-            orgs.forEach(o -> t.row(o.name(), o.createdAt().toString()));
+            Table t = new Table("NAME", "CREATED", "QUOTA", "USED");
+            orgs.forEach(o -> t.row(o.name(), o.createdAt().toString(),
+                    o.quotaBytes() == null ? "-" : o.quotaBytes() + " B", o.usedBytes() + " B"));
             out().print(t.render());
             return 0;
         }

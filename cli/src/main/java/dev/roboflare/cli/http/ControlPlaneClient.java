@@ -150,8 +150,10 @@ public final class ControlPlaneClient {
                 (status, replayed, body) -> JSON.readValue(body, new TypeReference<>() { }));
     }
 
-    public dev.roboflare.protocol.TrustApi.Organisation createOrganisation(String name) {
-        return created(post(url("api", "orgs"), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name), null),
+    /** {@code quota}: a size such as "50G", or null for none. */
+    public dev.roboflare.protocol.TrustApi.Organisation createOrganisation(String name, String quota) {
+        return created(post(url("api", "orgs"), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name, quota),
+                null),
                 dev.roboflare.protocol.TrustApi.Organisation.class).value();
     }
 

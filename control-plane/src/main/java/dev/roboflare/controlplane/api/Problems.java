@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.controlplane.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.controlplane.RequestRejected;
@@ -28,7 +29,7 @@ public final class Problems {
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), javalinDetail(ctx, e)));
         app.exception(Exception.class, (e, ctx) -> {
             String errorId = UUID.randomUUID().toString();
-            log.error("error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
+            log.error("error {} on {} {}", errorId, ctx.method(), LogText.of(ctx.path()), e);
             write(ctx, 500, "internal error while handling " + ctx.method() + " " + ctx.path()
                     + "; nothing about the request was wrong. The server log has the cause under error id " + errorId);
         });

@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class UiSessions {
     static final Duration LIFETIME = Duration.ofHours(12);
+    /** Logins beyond this push out the sessions closest to expiring, so logins cannot grow the heap without end. */
+    static final int MAX_SESSIONS = 10_000;
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private record Session(String tokenSha256, Instant expiry) {
@@ -24,6 +27,7 @@ final class UiSessions {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
+    private volatile Instant nextPurge = Instant.MIN;
 
     UiSessions(Clock clock) {
         this.clock = clock;
@@ -34,9 +38,26 @@ final class UiSessions {
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        sessions.values().removeIf(s -> s.expiry().isBefore(now));
+        purgeExpired(now);
+        while (sessions.size() >= MAX_SESSIONS) {
+            sessions.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Session::expiry)))
+                    .ifPresent(oldest -> sessions.remove(oldest.getKey()));
+        }
         sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME)));
         return id;
+    }
+
+    /** At most once a minute, on any use: expired sessions leave memory even when nobody logs in. */
+    private void purgeExpired(Instant now) {
+        if (now.isBefore(nextPurge)) {
+            return;
+        }
+        nextPurge = now.plus(PURGE_EVERY);
+        sessions.values().removeIf(s -> s.expiry().isBefore(now));
+    }
+
+    int size() {
+        return sessions.size();
     }
 
     /** The SHA-256 of the token behind a live session. */
@@ -44,6 +65,7 @@ final class UiSessions {
         if (id == null) {
             return Optional.empty();
         }
+        purgeExpired(clock.instant());
         Session s = sessions.get(id);
         return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s.tokenSha256()) : Optional.empty();
     }
