@@ -28,6 +28,12 @@ public final class Problems {
         // Javalin's own refusals: unknown route (404), body over maxRequestSize (413), ...
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), javalinDetail(ctx, e)));
         app.exception(Exception.class, (e, ctx) -> {
+            int slow = tooSlow(e);
+            if (slow > 0) { // a client that sends its body too slowly: no stack trace for each of an attacker's sockets
+                write(ctx, slow, "the request body arrived too slowly (under 1024 bytes a second on average, or "
+                        + "nothing for 10 s); send it again at full speed");
+                return;
+            }
             String errorId = UUID.randomUUID().toString();
             log.error("error {} on {} {}", errorId, ctx.method(), LogText.of(ctx.path()), e);
             write(ctx, 500, "internal error while handling " + ctx.method() + " " + ctx.path()
@@ -38,6 +44,17 @@ public final class Problems {
                 write(ctx, 404, noRoute(ctx));
             }
         });
+    }
+
+    /** 408 when Jetty gave up on a request body (minimum data rate, read timeout); 0 for anything else. */
+    private static int tooSlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.BadMessageException bad && bad.getCode() == 408
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return 408;
+            }
+        }
+        return 0;
     }
 
     /** The problem+json body for a status and detail (also stored as an idempotent replay). */
