@@ -236,6 +236,11 @@ class HttpHardeningTest {
                 "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site");
         assertThat(fetchSite.statusCode()).isEqualTo(403);
         assertThat(fetchSite.headers().firstValue("Set-Cookie")).isEmpty();
+        // a cross-site link to the token-in-URL login logs in too: refused the same way
+        HttpResponse<String> link = send("GET", "/ui/login?token=" + token, null, BodyPublishers.noBody(),
+                "Sec-Fetch-Site", "cross-site");
+        assertThat(link.statusCode()).isEqualTo(403);
+        assertThat(link.headers().firstValue("Set-Cookie")).isEmpty();
 
         HttpResponse<String> same = send("POST", "/ui/login", null, BodyPublishers.ofString(form),
                 "Content-Type", "application/x-www-form-urlencoded", "Origin", cp.baseUrl(),

@@ -9,7 +9,8 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * Refuses a state-changing /ui request (any method but GET and HEAD) that a browser says comes from another site:
+ * Refuses a state-changing /ui request (any method but GET and HEAD, and {@code GET /ui/login?token=}, which logs in
+ * too) that a browser says comes from another site:
  * {@code Sec-Fetch-Site} other than same-origin or none, or an {@code Origin} whose host and port are not the ones the
  * request was sent to. Without it another site could post its own operator token to /ui/login and have the victim's
  * browser logged in as the attacker (login CSRF), or press the page's buttons. Clients that are not browsers send
@@ -24,7 +25,8 @@ final class CrossSiteGuard {
     }
 
     private static void check(Context ctx) {
-        if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) {
+        boolean tokenInUrl = ctx.path().equals("/ui/login") && ctx.queryParam("token") != null;
+        if ((ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) && !tokenInUrl) {
             return;
         }
         String site = ctx.header("Sec-Fetch-Site");

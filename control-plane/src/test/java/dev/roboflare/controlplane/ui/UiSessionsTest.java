@@ -1,0 +1,57 @@
+package dev.roboflare.controlplane.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory session map stays bounded: a cap on live sessions, expired ones purged as time passes. */
+class UiSessionsTest {
+    private Instant now = Instant.parse("2026-06-01T00:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void loginsBeyondTheCapPushOutTheSessionsClosestToExpiring() {
+        UiSessions sessions = new UiSessions(clock);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < UiSessions.MAX_SESSIONS + 5; i++) {
+            now = now.plusMillis(1);
+            ids.add(sessions.open("sha-" + i));
+        }
+        assertThat(sessions.size()).isEqualTo(UiSessions.MAX_SESSIONS);
+        assertThat(sessions.tokenSha256(ids.get(0))).as("the oldest session").isEmpty();
+        assertThat(sessions.tokenSha256(ids.get(ids.size() - 1))).contains("sha-" + (ids.size() - 1));
+    }
+
+    @Test
+    void expiredSessionsLeaveMemoryWithoutANewLogin() {
+        UiSessions sessions = new UiSessions(clock);
+        for (int i = 0; i < 100; i++) {
+            sessions.open("sha-" + i);
+        }
+        now = now.plus(UiSessions.LIFETIME).plus(Duration.ofMinutes(2));
+        assertThat(sessions.tokenSha256("unknown")).isEmpty(); // any page view purges
+        assertThat(sessions.size()).isZero();
+    }
+}
