@@ -102,7 +102,10 @@ blob=$(inside sh -c "ls $data/artifacts/sha256/* | head -n 1")
 [[ $(inside stat -c '%a %U' "$blob") == "600 roboflare-cp" ]] || fail "the artifact blob is $(inside stat -c '%a %U' "$blob")"
 [[ $(prop UMask) == 0077 ]] || fail "UMask is $(prop UMask)"
 main=$(prop MainPID)
-[[ $(inside awk '$5 == "/usr" { print $6 }' "/proc/$main/mountinfo") == ro,* ]] || fail "ProtectSystem is not in force"
+# ProtectSystem=strict: the root file system itself is read-only for the server (ReadWritePaths= excepted)
+[[ $(inside awk '$5 == "/" { print $6 }' "/proc/$main/mountinfo" | tail -n 1) == ro,* ]] || fail "ProtectSystem=strict is not in force"
+[[ $(inside awk '$5 == "/var/lib/roboflare-control-plane" { print $6 }' "/proc/$main/mountinfo" | tail -n 1) == rw,* ]] ||
+  fail "the data dir is not writable for the server"
 inside grep -Eq '^NoNewPrivs:[[:space:]]+1' "/proc/$main/status" || fail "NoNewPrivileges=yes is not in force"
 inside grep -Eq '^CapEff:[[:space:]]+0+$' "/proc/$main/status" || fail "the server has capabilities"
 if inside journalctl -u "$unit" --no-pager | grep -Ei 'ignoring namespace|containerized'; then
