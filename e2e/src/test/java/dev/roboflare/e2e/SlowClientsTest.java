@@ -35,6 +35,7 @@ class SlowClientsTest {
     Path work;
     ControlPlaneProcess cp;
     final List<Socket> slow = new ArrayList<>();
+    final List<Socket> slowHeaders = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
@@ -62,9 +63,10 @@ class SlowClientsTest {
                     + "Content-Length: 100000000\r\n\r\nx"));
         }
         for (int i = 0; i < SLOW_HEADERS; i++) {
-            slow.add(open(port, "GET /api/robots", "X-Slow: ")); // headers that never end
+            slowHeaders.add(open(port, "GET /api/robots", "X-Slow: ")); // headers that never end
         }
 
+        slow.addAll(slowHeaders);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest poll = HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/api/agent/deployments"))
                 .header("Authorization", "Bearer " + robotToken).timeout(Duration.ofSeconds(10)).build();
@@ -83,6 +85,10 @@ class SlowClientsTest {
         }
         assertThat(millis).as("poll latencies in ms while %d slow sockets were open", slow.size())
                 .allMatch(ms -> ms < 1_000);
+        for (Socket s : slowHeaders) { // closed by the server: headers must be complete within 5 to 10 s
+            s.setSoTimeout(2_000);
+            assertThat(readAll(s)).as("what a slow-header socket got").isEmpty();
+        }
         assertThat(cp.logText()).as("an attacker's slow sockets must not each log a stack trace")
                 .doesNotContain("BadMessageException").doesNotContain("ERROR");
     }
@@ -94,6 +100,11 @@ class SlowClientsTest {
                 .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         return s;
+    }
+
+    /** Everything the server sent before it closed the socket (a timeout here means it is still open). */
+    private static String readAll(Socket s) throws IOException {
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
 
     /** One more byte on every slow socket (those the server closed are skipped). */

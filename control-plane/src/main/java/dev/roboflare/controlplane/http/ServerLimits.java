@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * or write gives up after {@link #IO_TIMEOUT_MS} without a byte;</li>
  * <li>{@link RequestBodyGate} caps how many requests may be reading a body or sending a download at once, so
  * those never take every thread: requests without a body (polls, every GET) always find one;</li>
+ * <li>request headers must be complete within 5 to 10 s ({@link HeaderDeadline});</li>
  * <li>at {@link #MAX_CONNECTIONS} open connections Jetty stops accepting and idles connections out faster.</li>
  * </ul>
  * Javalin 6 runs on Jetty 11; these are Jetty 11's own settings.
@@ -48,14 +49,13 @@ public final class ServerLimits {
             connector.setHost(host);
             connector.setPort(port);
             connector.setIdleTimeout(CONNECTION_IDLE_TIMEOUT_MS);
+            connector.addBean(new HeaderDeadline(connector.getScheduler()));
             ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS, server);
             limit.setIdleTimeout(2_000);
             server.addBean(limit);
             return connector;
         });
         config.jetty.modifyServletContextHandler(handler -> {
-            // Forms are the status page's login and buttons: a few hundred bytes.
-            handler.setMaxFormContentSize(RequestBodyGate.MAX_FORM_BYTES);
             handler.addFilter(new FilterHolder(new HeadAsGet()), "/*", EnumSet.of(DispatcherType.REQUEST));
             handler.addFilter(new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST));
         });

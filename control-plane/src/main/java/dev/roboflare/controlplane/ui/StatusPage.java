@@ -39,6 +39,10 @@ public final class StatusPage {
 
     public void register(Javalin app) {
         CrossSiteGuard.register(app);
+        app.events(e -> {
+            e.serverStarted(sessions::startPurging);
+            e.serverStopped(sessions::stopPurging);
+        });
         app.get("/ui", this::page);
         app.get("/ui/", ctx -> ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER));
         app.get("/ui/login", ctx -> {

@@ -8,6 +8,9 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Browser sessions of the status page: a random id in an HttpOnly cookie, kept in memory only. The cookie is not the
@@ -27,7 +30,7 @@ final class UiSessions {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
-    private volatile Instant nextPurge = Instant.MIN;
+    private ScheduledExecutorService purger;
 
     UiSessions(Clock clock) {
         this.clock = clock;
@@ -38,7 +41,9 @@ final class UiSessions {
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        purgeExpired(now);
+        if (sessions.size() >= MAX_SESSIONS) {
+            purgeExpired();
+        }
         while (sessions.size() >= MAX_SESSIONS) {
             sessions.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Session::expiry)))
                     .ifPresent(oldest -> sessions.remove(oldest.getKey()));
@@ -47,13 +52,29 @@ final class UiSessions {
         return id;
     }
 
-    /** At most once a minute, on any use: expired sessions leave memory even when nobody logs in. */
-    private void purgeExpired(Instant now) {
-        if (now.isBefore(nextPurge)) {
-            return;
-        }
-        nextPurge = now.plus(PURGE_EVERY);
+    /** Drops expired sessions; a timer runs it every minute while the server runs. */
+    void purgeExpired() {
+        Instant now = clock.instant();
         sessions.values().removeIf(s -> s.expiry().isBefore(now));
+    }
+
+    synchronized void startPurging() {
+        if (purger == null) {
+            purger = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ui-session-purge");
+                t.setDaemon(true);
+                return t;
+            });
+            purger.scheduleWithFixedDelay(this::purgeExpired, PURGE_EVERY.toSeconds(), PURGE_EVERY.toSeconds(),
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    synchronized void stopPurging() {
+        if (purger != null) {
+            purger.shutdownNow();
+            purger = null;
+        }
     }
 
     int size() {
@@ -65,7 +86,6 @@ final class UiSessions {
         if (id == null) {
             return Optional.empty();
         }
-        purgeExpired(clock.instant());
         Session s = sessions.get(id);
         return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s.tokenSha256()) : Optional.empty();
     }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory session map stays bounded: a cap on live sessions, expired ones purged as time passes. */
+/** The in-memory session map stays bounded: a cap on live sessions, expired ones purged by a timer. */
 class UiSessionsTest {
     private Instant now = Instant.parse("2026-06-01T00:00:00Z");
     private final Clock clock = new Clock() {
@@ -45,13 +45,18 @@ class UiSessionsTest {
     }
 
     @Test
-    void expiredSessionsLeaveMemoryWithoutANewLogin() {
+    void thePurgeDropsExpiredSessionsWithoutANewLogin() {
         UiSessions sessions = new UiSessions(clock);
         for (int i = 0; i < 100; i++) {
             sessions.open("sha-" + i);
         }
-        now = now.plus(UiSessions.LIFETIME).plus(Duration.ofMinutes(2));
-        assertThat(sessions.tokenSha256("unknown")).isEmpty(); // any page view purges
-        assertThat(sessions.size()).isZero();
+        String early = sessions.open("sha-early");
+        now = now.plus(UiSessions.LIFETIME).minus(Duration.ofMinutes(1));
+        String later = sessions.open("sha-later");
+        now = now.plus(Duration.ofMinutes(2));
+        sessions.purgeExpired(); // what the timer runs every minute
+        assertThat(sessions.size()).isEqualTo(1);
+        assertThat(sessions.tokenSha256(early)).isEmpty();
+        assertThat(sessions.tokenSha256(later)).contains("sha-later");
     }
 }
