@@ -66,6 +66,7 @@ class SlowClientsTest {
             slowHeaders.add(open(port, "GET /api/robots", "X-Slow: ")); // headers that never end
         }
 
+        List<Socket> slowBodies = List.copyOf(slow);
         slow.addAll(slowHeaders);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest poll = HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/api/agent/deployments"))
@@ -85,6 +86,10 @@ class SlowClientsTest {
         }
         assertThat(millis).as("poll latencies in ms while %d slow sockets were open", slow.size())
                 .allMatch(ms -> ms < 1_000);
+        for (Socket s : slowBodies) { // answered and closed: refused at once (413, 503) or cut for being slow (408)
+            s.setSoTimeout(2_000);
+            assertThat(readAll(s)).as("what a slow-body socket got").matches("(?s)HTTP/1\\.1 (408|413|503) .*");
+        }
         for (Socket s : slowHeaders) { // closed by the server: headers must be complete within 5 to 10 s
             s.setSoTimeout(2_000);
             assertThat(readAll(s)).as("what a slow-header socket got").isEmpty();

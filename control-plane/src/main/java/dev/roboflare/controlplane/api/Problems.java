@@ -30,8 +30,8 @@ public final class Problems {
         app.exception(Exception.class, (e, ctx) -> {
             int slow = tooSlow(e);
             if (slow > 0) { // a client that sends its body too slowly: no stack trace for each of an attacker's sockets
-                write(ctx, slow, "the request body arrived too slowly (under 1024 bytes a second on average, or "
-                        + "nothing for 10 s); send it again at full speed");
+                write(ctx, slow, "the request body arrived too slowly (under 1024 bytes a second on average after "
+                        + "its first 5 s, or nothing for 10 s); send it again at full speed");
                 return;
             }
             String errorId = UUID.randomUUID().toString();

@@ -19,7 +19,8 @@ import java.util.concurrent.Semaphore;
  * once with 503 and Retry-After, without reading its body, so however many such sockets a client holds, requests
  * without a body (every poll, every GET) still find a thread. A request whose bearer token is refused gives its
  * place back at once (the routes check the token before they read the body), so the caps only bind callers with a
- * valid token, and the status page's forms, which are also bounded to {@link #MAX_FORM_BYTES}.
+ * valid token, and the status page's forms, which are also bounded to {@link #MAX_FORM_BYTES}. A body must also keep
+ * coming ({@link MinimumBodyRate}), so a slow sender gives its place back within seconds.
  */
 public final class RequestBodyGate implements Filter {
     static final int MAX_FORM_BYTES = 16 * 1024;
@@ -53,13 +54,13 @@ public final class RequestBodyGate implements Filter {
                         : "is " + req.getContentLengthLong() + " bytes"));
                 return;
             }
-            pass(otherBodies, "requests with a body", req, res, chain);
+            pass(otherBodies, "requests with a body", new MinimumBodyRate(req), res, chain);
         } else if (path.equals("/api/artifacts") && "POST".equals(req.getMethod())) {
             upload(req, res, chain);
         } else if (path.startsWith("/api/agent/")) {
-            pass(agentBodies, "robot reports", req, res, chain);
+            pass(agentBodies, "robot reports", new MinimumBodyRate(req), res, chain);
         } else {
-            pass(otherBodies, "requests with a body", req, res, chain);
+            pass(otherBodies, "requests with a body", new MinimumBodyRate(req), res, chain);
         }
     }
 
@@ -73,7 +74,7 @@ public final class RequestBodyGate implements Filter {
             return;
         }
         try {
-            pass(uploads, "uploads", req, res, chain);
+            pass(uploads, "uploads", new MinimumBodyRate(req), res, chain);
         } finally {
             release(token);
         }

@@ -12,11 +12,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * What keeps the server answering robots' polls while clients hold sockets open on purpose. Jetty parses headers
- * without a thread (a slow-header client costs a socket, bounded by the idle timeout and the connection limit);
- * a thread is taken when a handler reads a body or writes a response, so:
+ * without a thread (a slow-header client costs a socket, bounded by {@link HeaderDeadline} and the connection
+ * limit); a thread is taken when a handler reads a body or writes a response, so:
  * <ul>
- * <li>a body must arrive at {@link #MIN_DATA_RATE} on average, a response be read at that rate, and a blocked read
- * or write gives up after {@link #IO_TIMEOUT_MS} without a byte;</li>
+ * <li>a body must arrive at 1 KiB/s on average after its first 5 s ({@link MinimumBodyRate}), a response be read at
+ * {@link #MIN_DATA_RATE} on average, and a blocked read or write gives up after {@link #IO_TIMEOUT_MS} without a
+ * byte;</li>
  * <li>{@link RequestBodyGate} caps how many requests may be reading a body or sending a download at once, so
  * those never take every thread: requests without a body (polls, every GET) always find one;</li>
  * <li>request headers must be complete within 5 to 10 s ({@link HeaderDeadline});</li>
@@ -27,10 +28,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ServerLimits {
     static final int MAX_THREADS = 250;
     static final int MAX_CONNECTIONS = 4096;
-    /** Bytes per second, averaged over the whole body or response. */
+    /** Bytes per second, averaged over a whole response. */
     static final long MIN_DATA_RATE = 1024;
     static final long IO_TIMEOUT_MS = 10_000;
-    /** A connection idle between requests (or in the middle of its headers) is closed after this. */
+    /** A connection idle between requests is closed after this. */
     static final long CONNECTION_IDLE_TIMEOUT_MS = 20_000;
 
     private ServerLimits() {
@@ -62,7 +63,6 @@ public final class ServerLimits {
     }
 
     private static void limit(HttpConfiguration http) {
-        http.setMinRequestDataRate(MIN_DATA_RATE);
         http.setMinResponseDataRate(MIN_DATA_RATE);
         http.setIdleTimeout(IO_TIMEOUT_MS);
         http.setSendServerVersion(false);
