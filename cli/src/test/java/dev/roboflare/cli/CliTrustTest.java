@@ -77,7 +77,7 @@ class CliTrustTest {
     }
 
     @Test
-    void anOrganisationWithAQuotaCannotPushPastIt() throws Exception {
+    void anOrganisationWithAQuotaCannotPushPastItUntilTheAdminRaisesIt() throws Exception {
         cli.run("org", "create", "small-lab", "--quota", "1M").ok();
         String token = cli.run("token", "create", "small-ci", "--org", "small-lab", "--json").ok().json()
                 .path("token").asText();
@@ -93,6 +93,14 @@ class CliTrustTest {
         assertThat(cli.run("org", "list", "--json").ok().json().toString())
                 .contains("\"name\":\"small-lab\"").contains("\"quota_bytes\":1048576")
                 .contains("\"used_bytes\":716800");
+
+        assertThat(cli.run("org", "quota", "small-lab", "none").ok().out())
+                .contains("organisation small-lab: quota none, 716800 bytes used");
+        small.run("artifact", "push", build.toString(), "--kind", "app_tarball", "--name", "two", "--no-progress").ok();
+        assertThat(cli.run("org", "quota", "small-lab", "1M").ok().out()).contains("quota 1048576 bytes");
+        assertThat(small.run("artifact", "push", build.toString(), "--kind", "app_tarball", "--name", "three",
+                "--no-progress").err()).contains("has used 1.4 MiB of its 1 MiB storage quota (0 bytes left)");
+        assertThat(cli.run("org", "quota", "no-such-lab", "1G").err()).contains("404");
     }
 
     @Test

@@ -47,6 +47,10 @@ public final class TrustApi {
         }
     }
 
+    /** {@code PUT /api/orgs/{name}/quota} body (admin token only): a size such as "50G", or null for no quota. */
+    public record SetQuota(String quota) {
+    }
+
     /**
      * An organisation: every artifact, release, robot, fleet and deployment belongs to exactly one.
      * {@code quotaBytes} null: no quota; {@code usedBytes}: what its artifacts add up to.

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "org", description = "Organisations (admin token only): each sees only its own artifacts, releases, "
         + "robots, fleets and deployments.",
-        subcommands = {OrgCommand.Create.class, OrgCommand.ListOrgs.class})
+        subcommands = {OrgCommand.Create.class, OrgCommand.ListOrgs.class, OrgCommand.Quota.class})
 public final class OrgCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -35,6 +35,25 @@ public final class OrgCommand {
             }
             out().println("organisation " + o.name() + " created; give it a token with: roboflare token create NAME "
                     + "--org " + o.name() + " [--read-only]");
+            return 0;
+        }
+    }
+
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = "Set an organisation's storage quota (uploads past it get 413; stored artifacts stay), "
+                    + "or remove it with 'none'.")
+    static final class Quota extends OperatorCommand {
+        @Parameters(index = "0", paramLabel = "ORG")
+        String org;
+
+        @Parameters(index = "1", paramLabel = "SIZE", description = "e.g. 50G or 500M, or none")
+        String size;
+
+        @Override
+        public Integer call() {
+            TrustApi.Organisation o = client().setQuota(org, "none".equalsIgnoreCase(size) ? null : size);
+            out().println("organisation " + o.name() + ": quota " + (o.quotaBytes() == null ? "none"
+                    : o.quotaBytes() + " bytes") + ", " + o.usedBytes() + " bytes used");
             return 0;
         }
     }

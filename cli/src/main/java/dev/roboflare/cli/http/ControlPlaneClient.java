@@ -157,6 +157,12 @@ public final class ControlPlaneClient {
                 dev.roboflare.protocol.TrustApi.Organisation.class).value();
     }
 
+    /** {@code quota}: a size such as "50G", or null to remove the quota. */
+    public dev.roboflare.protocol.TrustApi.Organisation setQuota(String org, String quota) {
+        Request put = post(url("api", "orgs", org, "quota"), new dev.roboflare.protocol.TrustApi.SetQuota(quota), null);
+        return call(put.newBuilder().put(put.body()).build(), dev.roboflare.protocol.TrustApi.Organisation.class);
+    }
+
     public List<dev.roboflare.protocol.TrustApi.Organisation> organisations() {
         return get(url("api", "orgs"), new TypeReference<>() { });
     }

@@ -24,6 +24,15 @@ public final class OrganisationRows {
         }
     }
 
+    /** False when there is no such organisation. */
+    public boolean setQuota(Connection c, String name, Long quotaBytes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE organisations SET quota_bytes = ? WHERE name = ?")) {
+            ps.setObject(1, quotaBytes, java.sql.Types.BIGINT);
+            ps.setString(2, name);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** The organisation's quota in bytes, or null when it has none. */
     public Long quotaBytes(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT quota_bytes FROM organisations WHERE name = ?")) {

@@ -7,6 +7,7 @@ import dev.roboflare.controlplane.storage.OrganisationRows;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.TrustApi.CreateOrganisation;
 import dev.roboflare.protocol.TrustApi.Organisation;
+import dev.roboflare.protocol.TrustApi.SetQuota;
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -50,6 +51,24 @@ public final class Organisations {
         });
         log.info("organisation {} created (quota {})", name, quota == null ? "none" : ByteSizes.format(quota));
         return created;
+    }
+
+    /**
+     * Sets or (null) clears the quota; stored artifacts stay even when they are over it, new uploads get 413 until
+     * the usage is below it again.
+     */
+    public Organisation setQuota(String name, SetQuota request) {
+        Long quota = quota(request == null ? null : request.quota());
+        Organisation updated = db.inTransaction(c -> {
+            if (!organisations.setQuota(c, name, quota)) {
+                throw RequestRejected.notFound("no organisation '" + name + "'; list them with GET /api/orgs");
+            }
+            OrganisationRows.OrganisationRow row = organisations.listOldestFirst(c).stream()
+                    .filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+            return new Organisation(name, row.createdAt(), quota, artifacts.bytesUsed(c, name));
+        });
+        log.info("organisation {} quota set to {}", name, quota == null ? "none" : ByteSizes.format(quota));
+        return updated;
     }
 
     private static Long quota(String text) {
