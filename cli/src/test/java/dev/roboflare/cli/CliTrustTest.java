@@ -77,6 +77,33 @@ class CliTrustTest {
     }
 
     @Test
+    void anOrganisationWithAQuotaCannotPushPastItUntilTheAdminRaisesIt() throws Exception {
+        cli.run("org", "create", "small-lab", "--quota", "1M").ok();
+        String token = cli.run("token", "create", "small-ci", "--org", "small-lab", "--json").ok().json()
+                .path("token").asText();
+        CliRun small = new CliRun(Map.of("ROBOFLARE_URL", cp.baseUrl(), "ROBOFLARE_TOKEN", token),
+                Files.createDirectories(work.resolve("small-home")));
+        Path build = work.resolve("big-build.tar.gz");
+        Files.write(build, new byte[700 * 1024]);
+        small.run("artifact", "push", build.toString(), "--kind", "app_tarball", "--name", "one", "--no-progress").ok();
+        CliRun.Result over = small.run("artifact", "push", build.toString(), "--kind", "app_tarball", "--name", "two",
+                "--no-progress");
+        assertThat(over.code()).isEqualTo(1);
+        assertThat(over.err()).contains("413").contains("has used 700 KiB of its 1 MiB storage quota");
+        assertThat(cli.run("org", "list", "--json").ok().json().toString())
+                .contains("\"name\":\"small-lab\"").contains("\"quota_bytes\":1048576")
+                .contains("\"used_bytes\":716800");
+
+        assertThat(cli.run("org", "quota", "small-lab", "none").ok().out())
+                .contains("organisation small-lab: quota none, 716800 bytes used");
+        small.run("artifact", "push", build.toString(), "--kind", "app_tarball", "--name", "two", "--no-progress").ok();
+        assertThat(cli.run("org", "quota", "small-lab", "1M").ok().out()).contains("quota 1048576 bytes");
+        assertThat(small.run("artifact", "push", build.toString(), "--kind", "app_tarball", "--name", "three",
+                "--no-progress").err()).contains("has used 1.4 MiB of its 1 MiB storage quota (0 bytes left)");
+        assertThat(cli.run("org", "quota", "no-such-lab", "1G").err()).contains("404");
+    }
+
+    @Test
     void anOrganisationsTokensSeeOnlyItsRobotsAndARevokedTokenIsLockedOut() throws Exception {
         assertThat(cli.run("org", "create", "acme-lab").ok().out()).contains("organisation acme-lab created");
         com.fasterxml.jackson.databind.JsonNode ci = cli.run("token", "create", "acme-ci", "--org", "acme-lab",

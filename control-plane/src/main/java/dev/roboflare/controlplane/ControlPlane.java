@@ -15,6 +15,8 @@ import dev.roboflare.controlplane.deploy.Dispatcher;
 import dev.roboflare.controlplane.deploy.RobotReports;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
+import dev.roboflare.controlplane.http.RequestBodyGate;
+import dev.roboflare.controlplane.http.ServerLimits;
 import dev.roboflare.controlplane.release.ReleasePublisher;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.scheduler.DispatchScheduler;
@@ -27,7 +29,6 @@ import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +69,7 @@ public final class ControlPlane implements AutoCloseable {
 
     public static ControlPlane start(ServerConfig config) {
         try {
-            Files.createDirectories(config.dataDir());
+            DataDir.prepare(config.dataDir());
             // Microseconds: what the database keeps, so a freshly created row reads back identical.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.of(1, ChronoUnit.MICROS));
             OperatorToken operatorToken = OperatorToken.loadOrCreate(config.dataDir());
@@ -81,7 +82,7 @@ public final class ControlPlane implements AutoCloseable {
             DeploymentViews views = new DeploymentViews(db);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
             HttpApi.Services services = new HttpApi.Services(signer, store,
-                    new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),
+                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize()), new ReleasePublisher(db, clock),
                     new RobotRegistry(db, clock), new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
@@ -89,10 +90,8 @@ public final class ControlPlane implements AutoCloseable {
                     new OperatorTokens(db, clock, operatorToken), new Organisations(db, clock));
             List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
             Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(),
-                    config.agentPollInterval(), clock, c -> {
-                if (config.tls() != null) {
-                    config.tls().apply(c, config.bind(), config.port());
-                }
+                    config.agentPollInterval(), config.httpsForBrowsers(), clock, c -> {
+                ServerLimits.apply(c, config.tls(), config.bind(), config.port(), new RequestBodyGate());
                 c.events.handlerAdded(h -> routes.add(h.getHttpMethod() + " " + h.getPath()));
             });
             app.start(config.bind(), config.port());
@@ -104,9 +103,21 @@ public final class ControlPlane implements AutoCloseable {
                     store instanceof S3ArtifactStore ? "presigned by S3"
                             : config.publicUrl() == null ? "from each request's Host header"
                             : "under " + config.publicUrl());
+            if (config.publicUrl() == null && !(store instanceof S3ArtifactStore) && !isLoopback(config.bind())) {
+                log.warn("no --public-url: download URLs are built from each request's Host header, which any "
+                        + "client on {} can set; give --public-url with the address robots use", config.bind());
+            }
             return new ControlPlane(database, app, scheduler, store, List.copyOf(routes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare data dir " + config.dataDir().toAbsolutePath().normalize(), e);
+        }
+    }
+
+    private static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

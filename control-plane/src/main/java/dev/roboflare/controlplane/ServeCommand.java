@@ -90,12 +90,17 @@ final class ServeCommand implements Callable<Integer> {
                     + "keep it within 1s..1h); default: each agent's own --poll-interval")
     Duration agentPollInterval;
 
+    @Option(names = "--max-artifact-size", defaultValue = "4G", converter = ByteSizeConverter.class, paramLabel = "SIZE",
+            description = "Largest artifact an upload may be (413 above it), e.g. 512M or 8G. Default: ${DEFAULT-VALUE}")
+    long maxArtifactSize;
+
     @Override
     public Integer call() throws Exception {
         String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
                 : java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
         ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
-                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig(), agentPollInterval);
+                databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig(), agentPollInterval,
+                maxArtifactSize);
         ControlPlane controlPlane = ControlPlane.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

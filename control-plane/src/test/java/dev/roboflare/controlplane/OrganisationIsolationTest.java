@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OrganisationIsolationTest {
     private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
     /** Organisations and operator tokens: the admin token's alone; any other token gets 403 whatever the ids. */
-    private static final Set<String> ADMIN_ONLY = Set.of("POST /api/orgs", "GET /api/orgs",
+    private static final Set<String> ADMIN_ONLY = Set.of("POST /api/orgs", "GET /api/orgs", "PUT /api/orgs/{name}/quota",
             "POST /api/operator-tokens", "GET /api/operator-tokens", "POST /api/operator-tokens/{token_id}/revoke");
     private static final String DOWNLOAD = "GET /api/artifacts/{id}/download";
 

@@ -37,11 +37,24 @@ public final class TrustApi {
                                 Instant revokedAt) {
     }
 
-    /** {@code POST /api/orgs} body (admin token only). */
-    public record CreateOrganisation(String name) {
+    /**
+     * {@code POST /api/orgs} body (admin token only). {@code quota}: the most artifact bytes the organisation may
+     * store, as a size such as "50G" or a number of bytes; null or absent: no quota.
+     */
+    public record CreateOrganisation(String name, String quota) {
+        public CreateOrganisation(String name) {
+            this(name, null);
+        }
     }
 
-    /** An organisation: every artifact, release, robot, fleet and deployment belongs to exactly one. */
-    public record Organisation(String name, Instant createdAt) {
+    /** {@code PUT /api/orgs/{name}/quota} body (admin token only): a size such as "50G", or null for no quota. */
+    public record SetQuota(String quota) {
+    }
+
+    /**
+     * An organisation: every artifact, release, robot, fleet and deployment belongs to exactly one.
+     * {@code quotaBytes} null: no quota; {@code usedBytes}: what its artifacts add up to.
+     */
+    public record Organisation(String name, Instant createdAt, Long quotaBytes, long usedBytes) {
     }
 }

@@ -43,6 +43,12 @@ public final class ControlPlaneProcess implements AutoCloseable {
     /** With extra serve flags (e.g. --tls-keystore) and the client that can reach it ({@code scheme} https). */
     public static ControlPlaneProcess start(Path workDir, List<String> extraArgs, String scheme, HttpClient http)
             throws Exception {
+        return start(workDir, extraArgs, scheme, http, null);
+    }
+
+    /** Started under {@code umask} (e.g. "022", the common default), or the test JVM's own when null. */
+    public static ControlPlaneProcess start(Path workDir, List<String> extraArgs, String scheme, HttpClient http,
+                                            String umask) throws Exception {
         Path dataDir = Files.createDirectories(workDir.resolve("cp-data"));
         Path log = workDir.resolve("control-plane.log");
         int port = freePort();
@@ -50,6 +56,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
                 "serve", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
                 "--scheduler-interval", "1s"));
         cmd.addAll(extraArgs);
+        if (umask != null) {
+            cmd.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, scheme + "://127.0.0.1:" + port, http);
         cp.awaitListening();

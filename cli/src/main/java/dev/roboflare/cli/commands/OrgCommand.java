@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "org", description = "Organisations (admin token only): each sees only its own artifacts, releases, "
         + "robots, fleets and deployments.",
-        subcommands = {OrgCommand.Create.class, OrgCommand.ListOrgs.class})
+        subcommands = {OrgCommand.Create.class, OrgCommand.ListOrgs.class, OrgCommand.Quota.class})
 public final class OrgCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -18,18 +18,42 @@ public final class OrgCommand {
         @Parameters(paramLabel = "NAME", description = "lower-case letters, digits and '-', e.g. acme-lab")
         String name;
 
-        @Option(names = "--json", description = "print {name, created_at} as JSON")
+        @Option(names = "--quota", paramLabel = "SIZE",
+                description = "the most artifact bytes it may store, e.g. 50G or 500M (uploads past it get 413); "
+                        + "default: no quota")
+        String quota;
+
+        @Option(names = "--json", description = "print {name, created_at, quota_bytes, used_bytes} as JSON")
         boolean json;
 
         @Override
         public Integer call() {
-            TrustApi.Organisation o = client().createOrganisation(name);
+            TrustApi.Organisation o = client().createOrganisation(name, quota);
             if (json) {
                 printJson(o);
                 return 0;
             }
             out().println("organisation " + o.name() + " created; give it a token with: roboflare token create NAME "
                     + "--org " + o.name() + " [--read-only]");
+            return 0;
+        }
+    }
+
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = "Set an organisation's storage quota (uploads past it get 413; stored artifacts stay), "
+                    + "or remove it with 'none'.")
+    static final class Quota extends OperatorCommand {
+        @Parameters(index = "0", paramLabel = "ORG")
+        String org;
+
+        @Parameters(index = "1", paramLabel = "SIZE", description = "e.g. 50G or 500M, or none")
+        String size;
+
+        @Override
+        public Integer call() {
+            TrustApi.Organisation o = client().setQuota(org, "none".equalsIgnoreCase(size) ? null : size);
+            out().println("organisation " + o.name() + ": quota " + (o.quotaBytes() == null ? "none"
+                    : o.quotaBytes() + " bytes") + ", " + o.usedBytes() + " bytes used");
             return 0;
         }
     }
@@ -46,8 +70,9 @@ public final class OrgCommand {
                 printJson(orgs);
                 return 0;
             }
-            Table t = new Table("NAME", "CREATED");
-            orgs.forEach(o -> t.row(o.name(), o.createdAt().toString()));
+            Table t = new Table("NAME", "CREATED", "QUOTA", "USED");
+            orgs.forEach(o -> t.row(o.name(), o.createdAt().toString(),
+                    o.quotaBytes() == null ? "-" : o.quotaBytes() + " B", o.usedBytes() + " B"));
             out().print(t.render());
             return 0;
         }

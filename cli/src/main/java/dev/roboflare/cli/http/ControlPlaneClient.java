@@ -150,9 +150,17 @@ public final class ControlPlaneClient {
                 (status, replayed, body) -> JSON.readValue(body, new TypeReference<>() { }));
     }
 
-    public dev.roboflare.protocol.TrustApi.Organisation createOrganisation(String name) {
-        return created(post(url("api", "orgs"), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name), null),
+    /** {@code quota}: a size such as "50G", or null for none. */
+    public dev.roboflare.protocol.TrustApi.Organisation createOrganisation(String name, String quota) {
+        return created(post(url("api", "orgs"), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name, quota),
+                null),
                 dev.roboflare.protocol.TrustApi.Organisation.class).value();
+    }
+
+    /** {@code quota}: a size such as "50G", or null to remove the quota. */
+    public dev.roboflare.protocol.TrustApi.Organisation setQuota(String org, String quota) {
+        Request put = post(url("api", "orgs", org, "quota"), new dev.roboflare.protocol.TrustApi.SetQuota(quota), null);
+        return call(put.newBuilder().put(put.body()).build(), dev.roboflare.protocol.TrustApi.Organisation.class);
     }
 
     public List<dev.roboflare.protocol.TrustApi.Organisation> organisations() {

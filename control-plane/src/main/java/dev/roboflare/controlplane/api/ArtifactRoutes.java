@@ -4,6 +4,8 @@ import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.controlplane.fleet.Names;
+import dev.roboflare.controlplane.http.HeadAsGet;
 import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.OperatorApi.Artifact;
@@ -63,11 +65,12 @@ final class ArtifactRoutes {
         if (name.length() > 200) {
             throw RequestRejected.badRequest("name is " + name.length() + " characters; use at most 200");
         }
+        Names.rejectControl(name, "artifact");
         if (ctx.req().getContentLengthLong() == 0) {
             throw RequestRejected.badRequest("the request body is empty; send the artifact's bytes as the raw body, "
                     + "e.g. curl --data-binary @app.tar.gz");
         }
-        ArtifactCatalog.Upload upload = catalog.upload(op.org(), kind, name.trim(),
+        ArtifactCatalog.Upload upload = catalog.upload(op.org(), kind, name.trim(), ctx.req().getContentLengthLong(),
                 new UploadStream(ctx.req().getInputStream()));
         ctx.status(upload.created() ? 201 : 200).json(upload.artifact());
     }
@@ -86,7 +89,7 @@ final class ArtifactRoutes {
 
     private void download(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        verifySignature(id, ctx.queryParam("expires"), ctx.queryParam("sig"));
+        verifySignature(ctx, id, ctx.queryParam("expires"), ctx.queryParam("sig"));
         Artifact artifact = catalog.find(id).orElseThrow(() -> RequestRejected.notFound("no artifact '" + id + "'"));
         String direct = store.directDownloadUrl(artifact.sha256());
         if (direct != null) { // bytes in S3: a valid control-plane URL leads to a fresh presigned one
@@ -107,9 +110,10 @@ final class ArtifactRoutes {
             Matcher m = RANGE.matcher(range.trim());
             // Only one "bytes=N-" or "bytes=N-M" range is honoured; other forms get the whole file (RFC 9110 allows that).
             if (m.matches()) {
-                start = Long.parseLong(m.group(1));
+                // Digits past Long.MAX_VALUE: a start that far is past the end (416); an end that far means the end.
+                start = parseOr(m.group(1), Long.MAX_VALUE);
                 if (!m.group(2).isEmpty()) {
-                    end = Math.min(Long.parseLong(m.group(2)), size - 1);
+                    end = Math.min(parseOr(m.group(2), Long.MAX_VALUE), size - 1);
                 }
                 if (start >= size || end < start) {
                     ctx.header("Content-Range", "bytes */" + size);
@@ -128,10 +132,30 @@ final class ArtifactRoutes {
             ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
         }
         ctx.res().setContentLengthLong(length);
+        if (HeadAsGet.isHead(ctx.req())) {
+            return; // the headers above are the whole answer
+        }
         try (FileChannel in = FileChannel.open(file); OutputStream out = ctx.res().getOutputStream()) {
             copy(in, start, length, out);
         }
         log.info("artifact {} sent: bytes {}-{} of {}", id, start, end, size);
+    }
+
+    private static long parseOr(String digits, long tooLarge) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return tooLarge;
+        }
+    }
+
+    private void verifySignature(Context ctx, String id, String expiresText, String sig) {
+        try {
+            verifySignature(id, expiresText, sig);
+        } catch (RequestRejected e) {
+            AuthFailures.record(ctx, "download URL refused (" + e.detail().split(";", 2)[0] + ")");
+            throw e;
+        }
     }
 
     private void verifySignature(String id, String expiresText, String sig) {

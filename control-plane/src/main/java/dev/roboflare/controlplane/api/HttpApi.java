@@ -10,6 +10,7 @@ import dev.roboflare.controlplane.deploy.DispatchedWork;
 import dev.roboflare.controlplane.deploy.RobotReports;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
+import dev.roboflare.controlplane.http.SecurityHeaders;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
 import dev.roboflare.controlplane.release.ReleasePublisher;
 import dev.roboflare.controlplane.trust.OperatorTokens;
@@ -37,11 +38,11 @@ public final class HttpApi {
     }
 
     /**
-     * {@code agentPollInterval} null leaves agents on their own interval; {@code server} adjusts the Jetty server,
-     * e.g. an HTTPS connector ({@code TlsConfig}).
+     * {@code agentPollInterval} null leaves agents on their own interval; {@code https}: browsers reach us over HTTPS
+     * (Secure cookie, HSTS); {@code server} adjusts the Jetty server (connector, limits).
      */
     public static Javalin create(Services s, String publicUrl, Duration downloadUrlTtl, Duration agentPollInterval,
-                                 Clock clock,
+                                 boolean https, Clock clock,
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> server) {
         Javalin app = Javalin.create(config -> {
             server.accept(config);
@@ -49,6 +50,7 @@ public final class HttpApi {
             config.jsonMapper(new JavalinJackson(WireJson.lenient(), false));
         });
         Problems.register(app);
+        SecurityHeaders.register(app, https);
         OperatorAuth operator = new OperatorAuth(s.operatorTokens());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
@@ -58,7 +60,7 @@ public final class HttpApi {
         new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens(), s.organisations()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
-        new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui
+        new dev.roboflare.controlplane.ui.StatusPage(s, clock, https).register(app); // read-only status page at /ui
         return app;
     }
 }

@@ -51,12 +51,18 @@ final class OperatorAuth {
     private Grant authenticate(Context ctx) {
         String token = Bearer.token(ctx);
         if (token == null) {
+            AuthFailures.record(ctx, "no operator token");
             throw new RequestRejected(401, "missing 'Authorization: Bearer <operator token>' header; the token "
                     + "is in the control plane's data dir, file operator-token");
         }
-        return tokens.authenticate(token).orElseThrow(() -> new RequestRejected(401, "the bearer token is not the "
+        return tokens.authenticate(token).orElseThrow(() -> refused(ctx));
+    }
+
+    private static RequestRejected refused(Context ctx) {
+        AuthFailures.record(ctx, "unknown or revoked operator token");
+        return new RequestRejected(401, "the bearer token is not the "
                 + "operator token nor a live one from POST /api/operator-tokens (it may have been revoked); copy it "
                 + "from the file operator-token in the control plane's data dir, or ask its admin for a new one "
-                + "(robot tokens only work on /api/agent)"));
+                + "(robot tokens only work on /api/agent)");
     }
 }

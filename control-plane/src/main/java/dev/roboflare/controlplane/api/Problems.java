@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.controlplane.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.controlplane.RequestRejected;
@@ -27,8 +28,14 @@ public final class Problems {
         // Javalin's own refusals: unknown route (404), body over maxRequestSize (413), ...
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), javalinDetail(ctx, e)));
         app.exception(Exception.class, (e, ctx) -> {
+            int slow = tooSlow(e);
+            if (slow > 0) { // a client that sends its body too slowly: no stack trace for each of an attacker's sockets
+                write(ctx, slow, "the request body arrived too slowly (under 1024 bytes a second on average after "
+                        + "its first 5 s, or nothing for 10 s); send it again at full speed");
+                return;
+            }
             String errorId = UUID.randomUUID().toString();
-            log.error("error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
+            log.error("error {} on {} {}", errorId, ctx.method(), LogText.of(ctx.path()), e);
             write(ctx, 500, "internal error while handling " + ctx.method() + " " + ctx.path()
                     + "; nothing about the request was wrong. The server log has the cause under error id " + errorId);
         });
@@ -37,6 +44,17 @@ public final class Problems {
                 write(ctx, 404, noRoute(ctx));
             }
         });
+    }
+
+    /** 408 when Jetty gave up on a request body (minimum data rate, read timeout); 0 for anything else. */
+    private static int tooSlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.BadMessageException bad && bad.getCode() == 408
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return 408;
+            }
+        }
+        return 0;
     }
 
     /** The problem+json body for a status and detail (also stored as an idempotent replay). */

@@ -22,11 +22,15 @@ final class RobotAuth {
         return ctx -> {
             String token = Bearer.token(ctx);
             if (token == null) {
+                AuthFailures.record(ctx, "no robot token");
                 throw new RequestRejected(401, "missing 'Authorization: Bearer <robot token>' header; use the token "
                         + "returned once by POST /api/robots");
             }
-            String robotId = robots.authenticate(token).orElseThrow(() -> new RequestRejected(401,
-                    "unknown robot token; use the token returned by POST /api/robots (create a new robot if it was lost)"));
+            String robotId = robots.authenticate(token).orElseThrow(() -> {
+                AuthFailures.record(ctx, "unknown or revoked robot token");
+                return new RequestRejected(401, "unknown robot token; use the token returned by POST /api/robots "
+                        + "(create a new robot if it was lost)");
+            });
             handler.handle(ctx, robotId);
         };
     }

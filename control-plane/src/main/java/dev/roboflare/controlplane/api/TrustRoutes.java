@@ -7,6 +7,7 @@ import dev.roboflare.controlplane.trust.RobotTokenRotation;
 import dev.roboflare.protocol.SignedStatement;
 import dev.roboflare.protocol.TrustApi.CreateOperatorToken;
 import dev.roboflare.protocol.TrustApi.CreateOrganisation;
+import dev.roboflare.protocol.TrustApi.SetQuota;
 import dev.roboflare.protocol.TrustApi.RevokeRobotTokens;
 import io.javalin.Javalin;
 
@@ -47,6 +48,8 @@ final class TrustRoutes {
         app.post("/api/orgs", operator.requireAdmin((ctx, op) -> ctx.status(201).json(organisations.create(
                 JsonBodies.read(ctx, CreateOrganisation.class, "{\"name\": \"acme-lab\"}")))));
         app.get("/api/orgs", operator.requireAdmin((ctx, op) -> ctx.json(organisations.list())));
+        app.put("/api/orgs/{name}/quota", operator.requireAdmin((ctx, op) -> ctx.json(organisations.setQuota(
+                ctx.pathParam("name"), JsonBodies.read(ctx, SetQuota.class, "{\"quota\": \"50G\"} (null: none)")))));
         app.post("/api/operator-tokens", operator.requireAdmin((ctx, op) -> ctx.status(201).json(
                 operatorTokens.create(JsonBodies.read(ctx, CreateOperatorToken.class,
                         "{\"name\": \"grafana\", \"org\": \"acme-lab\", \"read_only\": true}")))));

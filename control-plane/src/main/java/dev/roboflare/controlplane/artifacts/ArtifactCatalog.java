@@ -1,12 +1,16 @@
 package dev.roboflare.controlplane.artifacts;
 
+import dev.roboflare.controlplane.LogText;
+import dev.roboflare.controlplane.ByteSizes;
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.ArtifactRows;
+import dev.roboflare.controlplane.storage.OrganisationRows;
 import dev.roboflare.controlplane.storage.StorageException;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.OperatorApi.Artifact;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -26,19 +30,30 @@ public final class ArtifactCatalog {
     private final ArtifactStore store;
     private final Transactor db;
     private final ArtifactRows artifacts = new ArtifactRows();
+    private final OrganisationRows organisations = new OrganisationRows();
     private final Clock clock;
+    private final long maxArtifactSize;
 
-    public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock) {
+    public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock, long maxArtifactSize) {
         this.store = store;
         this.db = db;
         this.clock = clock;
+        this.maxArtifactSize = maxArtifactSize;
     }
 
     public record Upload(Artifact artifact, boolean created) {
     }
 
-    public Upload upload(String org, ArtifactKind kind, String name, InputStream body) throws IOException {
-        ArtifactStore.StoredBlob blob = store.put(body);
+    /**
+     * {@code declaredSize} is the request's Content-Length (-1: unknown, e.g. chunked). Over --max-artifact-size or
+     * the organisation's quota the upload is refused (413) before a byte is read when the size is declared, and
+     * otherwise as soon as the bytes pass the limit; the partial file is deleted either way.
+     */
+    public Upload upload(String org, ArtifactKind kind, String name, long declaredSize, InputStream body)
+            throws IOException {
+        UploadLimit limit = uploadLimit(org);
+        limit.check(declaredSize);
+        ArtifactStore.StoredBlob blob = store.put(new LimitedStream(body, limit));
         if (blob.size() == 0) {
             throw RequestRejected.badRequest("the request body is empty; send the artifact's bytes as the raw body, "
                     + "e.g. curl --data-binary @app.tar.gz");
@@ -52,7 +67,7 @@ public final class ArtifactCatalog {
                 Artifact a = new Artifact(Ids.newId(), kind, name, blob.sha256(), blob.size(), clock.instant());
                 artifacts.insert(c, org, a, blob.storageUrl());
                 log.info("artifact {} stored: org={} kind={} name={} sha256={} size={}", a.id(), org, kind.wire(),
-                        name, a.sha256(), a.size());
+                        LogText.of(name), a.sha256(), a.size());
                 return new Upload(a, true);
             });
         } catch (StorageException e) {
@@ -61,6 +76,64 @@ public final class ArtifactCatalog {
                         false);
             }
             throw e;
+        }
+    }
+
+    /** The most bytes this upload may have, and why. */
+    private UploadLimit uploadLimit(String org) {
+        return db.read(c -> {
+            Long quota = organisations.quotaBytes(c, org);
+            long used = quota == null ? 0 : artifacts.bytesUsed(c, org);
+            if (quota != null && quota - used < maxArtifactSize) {
+                return new UploadLimit(Math.max(0, quota - used), "organisation " + org + " has used "
+                        + ByteSizes.format(used) + " of its " + ByteSizes.format(quota) + " storage quota ("
+                        + ByteSizes.format(Math.max(0, quota - used)) + " left); ask the control plane's admin for a "
+                        + "larger quota");
+            }
+            return new UploadLimit(maxArtifactSize, "the control plane takes artifacts of at most "
+                    + ByteSizes.format(maxArtifactSize) + " (serve --max-artifact-size)");
+        });
+    }
+
+    private record UploadLimit(long bytes, String reason) {
+        void check(long size) {
+            if (size > bytes) {
+                throw new RequestRejected(413, "the artifact is " + ByteSizes.format(size) + "; " + reason);
+            }
+        }
+
+        RequestRejected exceeded() {
+            return new RequestRejected(413, "the artifact is larger than " + ByteSizes.format(bytes) + "; " + reason
+                    + "; nothing was stored");
+        }
+    }
+
+    /** Counts the bytes on their way to the store and stops the upload once they pass the limit. */
+    private static final class LimitedStream extends FilterInputStream {
+        private final UploadLimit limit;
+        private long count;
+
+        LimitedStream(InputStream in, UploadLimit limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (count > limit.bytes()) {
+                    throw limit.exceeded();
+                }
+            }
+            return n;
         }
     }
 

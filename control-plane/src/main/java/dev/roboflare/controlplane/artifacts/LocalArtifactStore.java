@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.artifacts;
 
+import dev.roboflare.controlplane.DataDir;
 import dev.roboflare.controlplane.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +27,9 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     public LocalArtifactStore(Path root) throws IOException {
         this.root = root;
-        this.blobs = Files.createDirectories(root.resolve("sha256"));
+        this.blobs = DataDir.createPrivateDirectories(root.resolve("sha256"));
         // Same filesystem as the blobs, so the final rename is atomic.
-        this.incoming = Files.createDirectories(root.resolve("incoming"));
+        this.incoming = DataDir.createPrivateDirectories(root.resolve("incoming"));
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
     public S3ArtifactStore(S3StoreConfig config, Path incoming, Duration urlTtl) throws IOException {
         this.config = config;
-        this.incoming = Files.createDirectories(incoming);
+        this.incoming = dev.roboflare.controlplane.DataDir.createPrivateDirectories(incoming);
         this.urlTtl = urlTtl;
         AwsCredentialsProvider credentials = config.accessKeyId() == null
                 ? DefaultCredentialsProvider.builder().build()

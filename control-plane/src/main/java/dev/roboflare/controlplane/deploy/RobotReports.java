@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.deploy;
 
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.DeploymentRows;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
@@ -70,14 +71,14 @@ public final class RobotReports {
             return new Outcome(e, true);
         });
         if (outcome.created() && sequenceNote[0] != null) {
-            log.warn("robot {} deployment {} event {}: {}", robotId, deploymentId, report.eventId(), sequenceNote[0]);
+            log.warn("robot {} deployment {} event {}: {}", robotId, deploymentId, LogText.of(report.eventId()), sequenceNote[0]);
         }
         if (outcome.created()) {
-            log.info("deployment {} event {} received from robot {}: {}", deploymentId, report.eventId(), robotId,
+            log.info("deployment {} event {} received from robot {}: {}", deploymentId, LogText.of(report.eventId()), robotId,
                     report.status().wire());
         } else {
             log.info("deployment {} event {} replayed by robot {}; nothing appended", deploymentId,
-                    report.eventId(), robotId);
+                    LogText.of(report.eventId()), robotId);
         }
         return outcome;
     }

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.fleet;
 
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.FleetRows;
@@ -55,7 +56,7 @@ public final class FleetRegistry {
             }
             return view(c, new FleetRow(id, name));
         });
-        log.info("fleet {} created: name={} robots={}", id, name, fleet.robotIds().size());
+        log.info("fleet {} created: name={} robots={}", id, LogText.of(name), fleet.robotIds().size());
         return fleet;
     }
 

@@ -1,9 +1,13 @@
 package dev.roboflare.controlplane.fleet;
 
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.RequestRejected;
 
-/** Names of robots and fleets: required, trimmed, at most 200 characters. */
-final class Names {
+/**
+ * Names of robots, fleets, artifacts and operator tokens: required, trimmed, at most 200 characters, no control
+ * characters (a newline in a name would otherwise reach logs and terminals as a line of its own).
+ */
+public final class Names {
     private Names() {
     }
 
@@ -16,6 +20,17 @@ final class Names {
         if (trimmed.length() > 200) {
             throw RequestRejected.badRequest(what + " name is " + trimmed.length() + " characters; use at most 200");
         }
-        return trimmed;
+        return rejectControl(trimmed, what);
+    }
+
+    /** {@code name} unchanged, or 400 when it holds a control character (newline, tab, escape, NUL, ...). */
+    public static String rejectControl(String name, String what) {
+        int at = LogText.firstControl(name);
+        if (at >= 0) {
+            throw RequestRejected.badRequest(what + " name contains the control character U+"
+                    + String.format("%04X", (int) name.charAt(at)) + " at position " + at + "; names are one line "
+                    + "of printable text");
+        }
+        return name;
     }
 }

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.fleet;
 
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.auth.RobotTokens;
@@ -48,7 +49,7 @@ public final class RobotRegistry {
             robots.insert(c, org, row, RobotTokens.fingerprint(token));
             return null;
         });
-        log.info("robot {} created: org={} name={}", row.id(), org, cleanName);
+        log.info("robot {} created: org={} name={}", row.id(), org, LogText.of(cleanName));
         return new RobotCredentials(row.id(), cleanName, token);
     }
 

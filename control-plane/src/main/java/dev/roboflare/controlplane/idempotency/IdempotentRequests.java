@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.idempotency;
 
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.IdempotencyRecords;
 import dev.roboflare.controlplane.storage.StorageException;
@@ -100,7 +101,7 @@ public final class IdempotentRequests {
             throw RequestRejected.conflict("a request with Idempotency-Key '" + key + "' is still being processed; "
                     + "retry in a moment to get its response");
         }
-        log.info("Idempotency-Key {} replayed: stored response {}", key, held.status());
+        log.info("Idempotency-Key {} replayed: stored response {}", LogText.of(key), held.status());
         return new Response(held.status(), held.body(), null, true);
     }
 

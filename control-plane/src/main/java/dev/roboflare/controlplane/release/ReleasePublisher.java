@@ -23,6 +23,13 @@ public final class ReleasePublisher {
     private static final Logger log = LoggerFactory.getLogger(ReleasePublisher.class);
     private static final ObjectMapper JSON = WireJson.strict();
     private static final String MANIFEST_EXAMPLE = "{\"entrypoint\": [\"bin/app\", \"--flag\"]}";
+    /**
+     * Limits on manifest_json, far below what the responses that carry it can hold: a poll nests the manifest a few
+     * levels deeper, and a manifest that the JSON writer then refuses would fail every poll of every robot it is
+     * deployed to.
+     */
+    static final int MAX_MANIFEST_DEPTH = 32;
+    static final int MAX_MANIFEST_BYTES = 64 * 1024;
 
     private final Transactor db;
     private final Clock clock;
@@ -96,7 +103,37 @@ public final class ReleasePublisher {
                     + (candidate == null ? "nothing" : candidate.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
                     + "; send e.g. " + MANIFEST_EXAMPLE);
         }
+        int depth = depth(candidate);
+        if (depth > MAX_MANIFEST_DEPTH) {
+            throw RequestRejected.badRequest("manifest_json is nested " + depth + " levels deep; at most "
+                    + MAX_MANIFEST_DEPTH + " are accepted");
+        }
+        int bytes = candidate.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_MANIFEST_BYTES) {
+            throw RequestRejected.badRequest("manifest_json is " + bytes + " bytes as JSON; at most "
+                    + MAX_MANIFEST_BYTES + " are accepted (keep large data in the artifact)");
+        }
         return candidate;
+    }
+
+    /** Levels of objects and arrays: {} is 1, {"a": []} is 2. Iterative, so a deep one cannot overflow the stack. */
+    private static int depth(JsonNode root) {
+        int max = 0;
+        java.util.ArrayDeque<java.util.Map.Entry<JsonNode, Integer>> todo = new java.util.ArrayDeque<>();
+        todo.push(java.util.Map.entry(root, 1));
+        while (!todo.isEmpty()) {
+            var next = todo.pop();
+            max = Math.max(max, next.getValue());
+            if (max > MAX_MANIFEST_DEPTH) {
+                return max;
+            }
+            for (JsonNode child : next.getKey()) {
+                if (child.isContainerNode()) {
+                    todo.push(java.util.Map.entry(child, next.getValue() + 1));
+                }
+            }
+        }
+        return max;
     }
 
     public Release get(String org, String id) {

@@ -30,6 +30,18 @@ public final class ArtifactRows {
         }
     }
 
+    /** The bytes the organisation's artifacts add up to (each row counts, shared blobs included): its quota usage. */
+    public long bytesUsed(Connection c, String org) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(SUM(size_bytes), 0) FROM artifacts WHERE org = ?")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Any organisation's: for the robot side (signed downloads, a robot's deployments), never for operators. */
     public Optional<Artifact> find(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM artifacts WHERE id = ?")) {

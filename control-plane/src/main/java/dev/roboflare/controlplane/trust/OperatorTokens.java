@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.trust;
 
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.Sha256;
 import dev.roboflare.controlplane.auth.OperatorToken;
@@ -52,6 +53,7 @@ public final class OperatorTokens {
             throw RequestRejected.badRequest("name is required (1 to 200 characters), e.g. {\"name\": \"grafana\", "
                     + "\"org\": \"acme\", \"read_only\": true}");
         }
+        dev.roboflare.controlplane.fleet.Names.rejectControl(name, "operator token");
         String org = request.org() == null || request.org().isBlank() ? Organisations.DEFAULT : request.org().strip();
         boolean readOnly = request.readOnly() != null && request.readOnly();
         String token = RobotTokens.newToken();
@@ -64,7 +66,7 @@ public final class OperatorTokens {
             tokens.addOperatorToken(c, new OperatorTokenRow(sha, name, org, readOnly, clock.instant(), null));
             return null;
         });
-        log.info("operator token '{}' ({}) created for organisation {} ({})", name, tokenId(sha), org,
+        log.info("operator token '{}' ({}) created for organisation {} ({})", LogText.of(name), tokenId(sha), org,
                 readOnly ? "read-only" : "read-write");
         return new OperatorTokenCreated(tokenId(sha), name, org, readOnly, token);
     }
@@ -84,7 +86,7 @@ public final class OperatorTokens {
             tokens.revokeOperatorToken(c, row.tokenSha256(), clock.instant());
             return view(tokens.operatorToken(c, row.tokenSha256()).orElseThrow());
         });
-        log.info("operator token '{}' ({}) of organisation {} revoked", after.name(), tokenId, after.org());
+        log.info("operator token '{}' ({}) of organisation {} revoked", LogText.of(after.name()), tokenId, after.org());
         return after;
     }
 

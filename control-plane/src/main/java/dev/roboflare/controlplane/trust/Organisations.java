@@ -1,10 +1,13 @@
 package dev.roboflare.controlplane.trust;
 
+import dev.roboflare.controlplane.ByteSizes;
 import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.storage.ArtifactRows;
 import dev.roboflare.controlplane.storage.OrganisationRows;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.TrustApi.CreateOrganisation;
 import dev.roboflare.protocol.TrustApi.Organisation;
+import dev.roboflare.protocol.TrustApi.SetQuota;
 import java.time.Clock;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,6 +27,7 @@ public final class Organisations {
     private final Transactor db;
     private final Clock clock;
     private final OrganisationRows organisations = new OrganisationRows();
+    private final ArtifactRows artifacts = new ArtifactRows();
 
     public Organisations(Transactor db, Clock clock) {
         this.db = db;
@@ -36,20 +40,56 @@ public final class Organisations {
             throw RequestRejected.badRequest("organisation name '" + name + "' must be 1 to 63 lower-case letters, "
                     + "digits and '-', starting with a letter or digit, e.g. {\"name\": \"acme-lab\"}");
         }
-        Organisation created = new Organisation(name, clock.instant());
+        Long quota = quota(request.quota());
+        Organisation created = new Organisation(name, clock.instant(), quota, 0);
         db.inTransaction(c -> {
-            if (!organisations.insert(c, name, created.createdAt())) {
+            if (!organisations.insert(c, name, created.createdAt(), quota)) {
                 throw RequestRejected.conflict("organisation '" + name + "' already exists; issue a token for it "
                         + "with POST /api/operator-tokens {\"name\": \"...\", \"org\": \"" + name + "\"}");
             }
             return null;
         });
-        log.info("organisation {} created", name);
+        log.info("organisation {} created (quota {})", name, quota == null ? "none" : ByteSizes.format(quota));
         return created;
     }
 
+    /**
+     * Sets or (null) clears the quota; stored artifacts stay even when they are over it, new uploads get 413 until
+     * the usage is below it again.
+     */
+    public Organisation setQuota(String name, SetQuota request) {
+        Long quota = quota(request == null ? null : request.quota());
+        Organisation updated = db.inTransaction(c -> {
+            if (!organisations.setQuota(c, name, quota)) {
+                throw RequestRejected.notFound("no organisation '" + name + "'; list them with GET /api/orgs");
+            }
+            OrganisationRows.OrganisationRow row = organisations.listOldestFirst(c).stream()
+                    .filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+            return new Organisation(name, row.createdAt(), quota, artifacts.bytesUsed(c, name));
+        });
+        log.info("organisation {} quota set to {}", name, quota == null ? "none" : ByteSizes.format(quota));
+        return updated;
+    }
+
+    private static Long quota(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw RequestRejected.badRequest("quota: " + e.getMessage() + ", e.g. {\"name\": \"acme-lab\", "
+                    + "\"quota\": \"50G\"}");
+        }
+    }
+
     public List<Organisation> list() {
-        return db.read(organisations::listOldestFirst).stream()
-                .map(o -> new Organisation(o.name(), o.createdAt())).toList();
+        return db.read(c -> {
+            List<Organisation> out = new java.util.ArrayList<>();
+            for (OrganisationRows.OrganisationRow o : organisations.listOldestFirst(c)) {
+                out.add(new Organisation(o.name(), o.createdAt(), o.quotaBytes(), artifacts.bytesUsed(c, o.name())));
+            }
+            return out;
+        });
     }
 }

@@ -1,10 +1,11 @@
 package dev.roboflare.controlplane.trust;
 
-import io.javalin.config.JavalinConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -20,22 +21,17 @@ public record TlsConfig(Path keyStore, String password) {
         }
     }
 
-    /** Replaces Javalin's plain HTTP connector with one HTTPS connector on {@code host:port}. */
-    public void apply(JavalinConfig config, String host, int port) {
-        config.jetty.addConnector((server, httpConfig) -> {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStorePath(keyStore.toAbsolutePath().toString());
-            ssl.setKeyStoreType("PKCS12");
-            ssl.setKeyStorePassword(password);
-            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-            // No SNI host check: robots may reach the control plane by IP address or an internal name.
-            SecureRequestCustomizer src = new SecureRequestCustomizer();
-            src.setSniHostCheck(false);
-            httpConfig.addCustomizer(src);
-            ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(httpConfig));
-            connector.setHost(host);
-            connector.setPort(port);
-            return connector;
-        });
+    /** The HTTPS connector (host, port and timeouts are set by the caller, as for plain HTTP). */
+    public ServerConnector connector(Server server, HttpConfiguration httpConfig) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(keyStore.toAbsolutePath().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(password);
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // No SNI host check: robots may reach the control plane by IP address or an internal name.
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false);
+        httpConfig.addCustomizer(src);
+        return new ServerConnector(server, ssl, new HttpConnectionFactory(httpConfig));
     }
 }

@@ -1,6 +1,7 @@
 package dev.roboflare.controlplane.ui;
 
 import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.controlplane.api.AuthFailures;
 import dev.roboflare.controlplane.api.HttpApi;
 import dev.roboflare.controlplane.trust.OperatorTokens;
 import io.javalin.Javalin;
@@ -26,14 +27,22 @@ public final class StatusPage {
     private final HttpApi.Services services;
     private final Clock clock;
     private final UiSessions sessions;
+    /** "; Secure" when browsers reach us over HTTPS, so the cookie never travels in clear text. */
+    private final String secure;
 
-    public StatusPage(HttpApi.Services services, Clock clock) {
+    public StatusPage(HttpApi.Services services, Clock clock, boolean https) {
         this.services = services;
         this.clock = clock;
         this.sessions = new UiSessions(clock);
+        this.secure = https ? "; Secure" : "";
     }
 
     public void register(Javalin app) {
+        CrossSiteGuard.register(app);
+        app.events(e -> {
+            e.serverStarted(sessions::startPurging);
+            e.serverStopped(sessions::stopPurging);
+        });
         app.get("/ui", this::page);
         app.get("/ui/", ctx -> ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER));
         app.get("/ui/login", ctx -> {
@@ -47,7 +56,7 @@ public final class StatusPage {
         app.post("/ui/login", ctx -> logIn(ctx, ctx.formParam("token")));
         app.post("/ui/logout", ctx -> {
             sessions.close(ctx.cookie(COOKIE));
-            ctx.header("Set-Cookie", COOKIE + "=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0");
+            ctx.header("Set-Cookie", COOKIE + "=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0" + secure);
             ctx.redirect("/ui/login", io.javalin.http.HttpStatus.SEE_OTHER);
         });
     }
@@ -66,11 +75,12 @@ public final class StatusPage {
     private void logIn(Context ctx, String token) {
         String candidate = token == null ? null : token.strip();
         if (services.operatorTokens().authenticate(candidate).isEmpty()) {
+            AuthFailures.record(ctx, "status page login with an unknown or revoked operator token");
             html(ctx, 401, StatusHtml.loginForm("That is not a valid operator token (it may have been revoked)."));
             return;
         }
         ctx.header("Set-Cookie", COOKIE + "=" + sessions.open(Sha256.hex(candidate))
-                + "; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=" + UiSessions.LIFETIME.toSeconds());
+                + "; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=" + UiSessions.LIFETIME.toSeconds() + secure);
         ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 

@@ -8,6 +8,9 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Browser sessions of the status page: a random id in an HttpOnly cookie, kept in memory only. The cookie is not the
@@ -17,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class UiSessions {
     static final Duration LIFETIME = Duration.ofHours(12);
+    /** Logins beyond this push out the sessions closest to expiring, so logins cannot grow the heap without end. */
+    static final int MAX_SESSIONS = 10_000;
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private record Session(String tokenSha256, Instant expiry) {
@@ -24,6 +30,7 @@ final class UiSessions {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
+    private ScheduledExecutorService purger;
 
     UiSessions(Clock clock) {
         this.clock = clock;
@@ -34,9 +41,44 @@ final class UiSessions {
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
-        sessions.values().removeIf(s -> s.expiry().isBefore(now));
+        if (sessions.size() >= MAX_SESSIONS) {
+            purgeExpired();
+        }
+        while (sessions.size() >= MAX_SESSIONS) {
+            sessions.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Session::expiry)))
+                    .ifPresent(oldest -> sessions.remove(oldest.getKey()));
+        }
         sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME)));
         return id;
+    }
+
+    /** Drops expired sessions; a timer runs it every minute while the server runs. */
+    void purgeExpired() {
+        Instant now = clock.instant();
+        sessions.values().removeIf(s -> s.expiry().isBefore(now));
+    }
+
+    synchronized void startPurging() {
+        if (purger == null) {
+            purger = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ui-session-purge");
+                t.setDaemon(true);
+                return t;
+            });
+            purger.scheduleWithFixedDelay(this::purgeExpired, PURGE_EVERY.toSeconds(), PURGE_EVERY.toSeconds(),
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    synchronized void stopPurging() {
+        if (purger != null) {
+            purger.shutdownNow();
+            purger = null;
+        }
+    }
+
+    int size() {
+        return sessions.size();
     }
 
     /** The SHA-256 of the token behind a live session. */
