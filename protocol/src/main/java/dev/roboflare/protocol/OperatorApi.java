@@ -41,12 +41,24 @@ public final class OperatorApi {
      * {@code Roboflare-Agent-Metrics} summary line, and when. {@code lastEventSeq} is the highest event number the
      * robot's agent has reported and {@code missingEventSeqs} how many numbers below it never arrived (still in its
      * outbox, or lost: a robot that stays above 0 for long deserves a look); both null before its first report.
+     * {@code progress} is what its agent last said it is doing with its newest deployment (downloading 40%,
+     * installing, watching 12/30 s), shown only while that deployment is dispatched; null otherwise and for agents
+     * that do not report it.
      */
     public record Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
                         String currentReleaseId, String currentReleaseSemver,
                         String lastDeploymentId, DeploymentStatus lastDeploymentStatus,
                         Long clockSkewMs, String agentMetrics, Instant agentReportedAt,
-                        Long lastEventSeq, Long missingEventSeqs) {
+                        Long lastEventSeq, Long missingEventSeqs, AgentApi.Progress progress) {
+        /** Without live progress (a robot not applying anything, or a reader that predates it). */
+        public Robot(String id, String name, Instant createdAt, Instant lastSeenAt, String currentReleaseId,
+                     String currentReleaseSemver, String lastDeploymentId, DeploymentStatus lastDeploymentStatus,
+                     Long clockSkewMs, String agentMetrics, Instant agentReportedAt, Long lastEventSeq,
+                     Long missingEventSeqs) {
+            this(id, name, createdAt, lastSeenAt, currentReleaseId, currentReleaseSemver, lastDeploymentId,
+                    lastDeploymentStatus, clockSkewMs, agentMetrics, agentReportedAt, lastEventSeq, missingEventSeqs,
+                    null);
+        }
     }
 
     /** {@code POST /api/fleets} body. */
@@ -75,8 +87,14 @@ public final class OperatorApi {
                              List<Child> children) {
     }
 
-    /** One robot's child of a fleet deployment. */
-    public record Child(String id, String robotId, DeploymentStatus status) {
+    /**
+     * One robot's child of a fleet deployment. {@code progress}: the robot's live progress on it while it is
+     * dispatched (see {@link Robot#progress()}), else null.
+     */
+    public record Child(String id, String robotId, DeploymentStatus status, AgentApi.Progress progress) {
+        public Child(String id, String robotId, DeploymentStatus status) {
+            this(id, robotId, status, null);
+        }
     }
 
     /**

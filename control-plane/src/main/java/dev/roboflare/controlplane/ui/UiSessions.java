@@ -19,7 +19,8 @@ final class UiSessions {
     static final Duration LIFETIME = Duration.ofHours(12);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Session(String tokenSha256, Instant expiry) {
+    /** {@code csrf}: a second random value, put in the page's forms and required back with every form post. */
+    record Session(String tokenSha256, Instant expiry, String csrf) {
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -30,22 +31,31 @@ final class UiSessions {
     }
 
     String open(String tokenSha256) {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = random();
         Instant now = clock.instant();
         sessions.values().removeIf(s -> s.expiry().isBefore(now));
-        sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME)));
+        sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME), random()));
         return id;
     }
 
-    /** The SHA-256 of the token behind a live session. */
-    Optional<String> tokenSha256(String id) {
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A live session. */
+    Optional<Session> find(String id) {
         if (id == null) {
             return Optional.empty();
         }
         Session s = sessions.get(id);
-        return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s.tokenSha256()) : Optional.empty();
+        return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s) : Optional.empty();
+    }
+
+    /** The SHA-256 of the token behind a live session. */
+    Optional<String> tokenSha256(String id) {
+        return find(id).map(Session::tokenSha256);
     }
 
     void close(String id) {
