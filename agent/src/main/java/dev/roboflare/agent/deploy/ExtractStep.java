@@ -14,6 +14,7 @@ import java.nio.file.Path;
 final class ExtractStep implements Step {
     @Override
     public StepResult run(DeployContext ctx, InFlight f) {
+        dev.roboflare.agent.client.LiveProgress.current().phase(f.id(), "installing", null, null);
         String sha = f.deployment().artifact().sha256();
         Path part = ctx.downloader.partFile(sha);
         Path dir;
