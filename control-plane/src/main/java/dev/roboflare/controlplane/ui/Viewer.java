@@ -22,7 +22,7 @@ record Viewer(String tokenName, String org, String csrf, boolean readOnly) {
                 .append(esc(meta)).append(" · ").append(esc(org)).append(readOnly ? " · read-only" : "")
                 .append("</span>");
         if (canAct()) {
-            h.append("<a class=\"button\" href=\"/ui/deploy\" style=\"color:#fff\">Deploy…</a>");
+            h.append("<a class=\"button\" href=\"/ui/deploy\">Deploy…</a>");
         }
         if (csrf != null) {
             h.append("<form method=\"post\" action=\"/ui/logout\">");
