@@ -133,7 +133,7 @@ final class StatusHtml {
 
     private static void robot(StringBuilder h, StatusSnapshot s, Viewer v, RobotLine r) {
         Instant seen = r.lastSeenAt();
-        boolean stale = r.attention() == Attention.NOT_SEEN || (seen == null);
+        boolean stale = seen == null || Duration.between(seen, s.now()).compareTo(StatusReads.STALE_AFTER) > 0;
         h.append("<tr class=\"robot").append(stale ? " stale" : "")
                 .append(r.attention() == Attention.FAILED ? " failing" : "").append("\" data-robot=\"")
                 .append(esc(r.name())).append("\"><td><b>").append(esc(r.name())).append("</b>");

@@ -4,3 +4,7 @@
 ALTER TABLE robots ADD COLUMN agent_progress VARCHAR(200);
 -- When it was last reported.
 ALTER TABLE robots ADD COLUMN agent_progress_at BIGINT;
+
+-- The status page names each robot's fleets; fleet_robots' key starts with the fleet, so a robot's fleets were a
+-- scan of every membership.
+CREATE INDEX fleet_robots_by_robot ON fleet_robots (robot_id);
