@@ -24,7 +24,8 @@ bench_ui() {
     for semver in 1.0.0 1.1.0; do
       rel=$(publish "$dir/app.tar" app_tarball "$semver" '{"entrypoint":["bin/app"]}')
       parent=$(api POST /api/deployments -H 'Content-Type: application/json' -H "Idempotency-Key: bench-ui-$semver" \
-        -d "{\"release_id\":\"$rel\",\"target_kind\":\"fleet\",\"target_id\":\"$fleet\"}" | field id)
+        -d "{\"release_id\":\"$rel\",\"target_kind\":\"fleet\",\"target_id\":\"$fleet\"}" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') # 10,000 children: not for grep | head
       bench_sql "$db" "$dir/cp" "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail,
         reported_by, created_at) SELECT id, 3, 'bench-' || id, CASE substr(robot_id, 1, 1) WHEN '0' THEN 'rolled_back'
         WHEN '1' THEN 'failed' ELSE 'applied' END, 'bench outcome of release $semver', 'robot', $(now_us)

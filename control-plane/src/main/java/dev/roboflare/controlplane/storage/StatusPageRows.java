@@ -77,6 +77,13 @@ public final class StatusPageRows {
     public record ReleaseLine(String id, String semver, String artifactName, Instant createdAt) {
     }
 
+    /** The status of deployment {d}: its newest event's. */
+    private static final String STATUS_OF = "SELECT e.status FROM deployment_events e WHERE e.deployment_id = {d} "
+            + "ORDER BY e.seq DESC LIMIT 1";
+    /** The release robot {r} runs: that of its newest deployment whose status is applied. */
+    private static final String CURRENT_RELEASE = "SELECT d.release_id FROM deployments d WHERE d.robot_id = {r} "
+            + "AND (" + STATUS_OF.replace("{d}", "d.id") + ") = 'applied' ORDER BY d.created_at DESC, d.id LIMIT 1";
+
     private static final String STATUS_OF_EACH = "SELECT d.id, d.robot_id, d.release_id, d.parent_id, d.created_at, "
             + "e.status, e.detail FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
             + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) ";
@@ -89,30 +96,31 @@ public final class StatusPageRows {
                             int limit, int offset) throws SQLException {
         String fleets = dialect == Database.Dialect.POSTGRESQL
                 ? "string_agg(f.name, ', ' ORDER BY f.name)" : "group_concat(f.name, ', ')";
+        // For every robot only what the order and the filters need (its newest deployment and that one's status,
+        // last seen, event numbers), each an index probe; the rest only for the page's robots, after the LIMIT.
         StringBuilder sql = new StringBuilder()
-                .append("WITH st AS (").append(STATUS_OF_EACH).append("WHERE d.org = ? AND d.robot_id IS NOT NULL), ")
-                .append("ranked AS (SELECT st.*, ROW_NUMBER() OVER (PARTITION BY robot_id ORDER BY created_at DESC, id) AS rn, ")
-                .append("ROW_NUMBER() OVER (PARTITION BY robot_id, CASE WHEN status = 'applied' THEN 0 ELSE 1 END ")
-                .append("ORDER BY created_at DESC, id) AS arn FROM st), ")
-                .append("seqs AS (SELECT d.robot_id, MAX(e.robot_seq) AS hi, COUNT(DISTINCT e.robot_seq) AS n ")
+                .append("WITH seqs AS (SELECT d.robot_id, MAX(e.robot_seq) AS hi, COUNT(DISTINCT e.robot_seq) AS n ")
                 .append("FROM deployment_events e JOIN deployments d ON d.id = e.deployment_id ")
                 .append("WHERE d.org = ? AND e.robot_seq IS NOT NULL GROUP BY d.robot_id), ")
-                .append("lines AS (SELECT r.id, r.name, r.last_seen_at, r.clock_skew_ms, r.agent_metrics, ")
-                .append("r.agent_progress, r.agent_progress_at, ")
+                .append("base AS MATERIALIZED (SELECT r.id, r.name, r.last_seen_at, (SELECT d.id FROM deployments d ")
+                .append("WHERE d.robot_id = r.id ORDER BY d.created_at DESC, d.id LIMIT 1) AS last_id ")
+                .append("FROM robots r WHERE r.org = ?), ")
+                // MATERIALIZED: each subquery once per robot, not once per reference to its column
+                .append("lines AS MATERIALIZED (SELECT base.*, (").append(STATUS_OF.replace("{d}", "base.last_id"))
+                .append(") AS last_status, s.hi, COALESCE(s.hi - s.n, 0) AS missing FROM base ")
+                .append("LEFT JOIN seqs s ON s.robot_id = base.id), ")
+                .append("ranked AS (SELECT lines.*, CASE WHEN last_status IN ('failed', 'rolled_back') THEN 0 ")
+                .append("WHEN last_seen_at IS NULL OR last_seen_at < ? THEN 1 ")
+                .append("WHEN missing > 0 THEN 2 WHEN last_status IN ('queued', 'dispatched') THEN 3 ELSE 4 END ")
+                .append("AS attention FROM lines) ")
+                .append("SELECT p.*, r.clock_skew_ms, r.agent_metrics, r.agent_progress, r.agent_progress_at, ")
                 .append("(SELECT ").append(fleets).append(" FROM fleet_robots fr JOIN fleets f ON f.id = fr.fleet_id ")
-                .append("WHERE fr.robot_id = r.id) AS fleet_names, ")
-                .append("l.id AS last_id, l.status AS last_status, l.release_id AS last_release, ")
-                .append("a.release_id AS current_release, rel.semver AS current_semver, s.hi, ")
-                .append("COALESCE(s.hi - s.n, 0) AS missing, ")
-                .append("CASE WHEN l.status IN ('failed', 'rolled_back') THEN 0 ")
-                .append("WHEN r.last_seen_at IS NULL OR r.last_seen_at < ? THEN 1 ")
-                .append("WHEN s.hi > s.n THEN 2 WHEN l.status IN ('queued', 'dispatched') THEN 3 ELSE 4 END AS attention ")
-                .append("FROM robots r LEFT JOIN ranked l ON l.robot_id = r.id AND l.rn = 1 ")
-                .append("LEFT JOIN ranked a ON a.robot_id = r.id AND a.status = 'applied' AND a.arn = 1 ")
-                .append("LEFT JOIN releases rel ON rel.id = a.release_id ")
-                .append("LEFT JOIN seqs s ON s.robot_id = r.id WHERE r.org = ?) ")
-                .append("SELECT lines.*, COUNT(*) OVER () AS total FROM lines WHERE 1 = 1");
-        List<Object> params = new ArrayList<>(List.of(org, org, Times.toMicros(staleBefore), org));
+                .append("WHERE fr.robot_id = p.id) AS fleet_names, ")
+                .append("(").append(CURRENT_RELEASE.replace("{r}", "p.id")).append(") AS current_release, ")
+                .append("(SELECT rel.semver FROM releases rel WHERE rel.id = (")
+                .append(CURRENT_RELEASE.replace("{r}", "p.id")).append(")) AS current_semver ")
+                .append("FROM (SELECT ranked.*, COUNT(*) OVER () AS total FROM ranked WHERE 1 = 1");
+        List<Object> params = new ArrayList<>(List.of(org, org, Times.toMicros(staleBefore)));
         if (f.name() != null) {
             sql.append(" AND LOWER(name) LIKE ? ESCAPE '\\'");
             params.add("%" + likeEscaped(f.name().toLowerCase(Locale.ROOT)) + "%");
@@ -122,7 +130,11 @@ public final class StatusPageRows {
             params.add(f.fleetId());
         }
         if (f.releaseId() != null) {
-            sql.append(" AND (current_release = ? OR last_release = ?)");
+            // robots that ever got it first (an index probe), then whether they run it or got it last
+            sql.append(" AND id IN (SELECT d.robot_id FROM deployments d WHERE d.release_id = ?)")
+                    .append(" AND (? = (SELECT d.release_id FROM deployments d WHERE d.id = last_id) OR ? = (")
+                    .append(CURRENT_RELEASE.replace("{r}", "ranked.id")).append("))");
+            params.add(f.releaseId());
             params.add(f.releaseId());
             params.add(f.releaseId());
         }
@@ -137,7 +149,8 @@ public final class StatusPageRows {
                 case NONE -> " AND last_status IS NULL";
             });
         }
-        sql.append(" ORDER BY attention, name, id LIMIT ? OFFSET ?");
+        sql.append(" ORDER BY attention, name, id LIMIT ? OFFSET ?) p JOIN robots r ON r.id = p.id ")
+                .append("ORDER BY p.attention, p.name, p.id");
         params.add(limit);
         params.add(offset);
         try (PreparedStatement ps = prepare(c, sql.toString(), params); ResultSet rs = ps.executeQuery()) {
