@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * The status page's reads, each one statement whatever the fleet's size: a page of robots (filtered, robots that
  * need attention first, with the total), their recent deployments, the fleets, the newest operator deployments
- * with their children counted per status, and the releases. Portable SQL (window functions: SQLite 3.25+,
- * PostgreSQL) except the one string aggregate, which {@link Database.Dialect} picks.
+ * with their children counted per status, and the releases. Portable SQL (window functions and
+ * {@code AS MATERIALIZED}: SQLite 3.35+, PostgreSQL 12+) except the one string aggregate, which
+ * {@link Database.Dialect} picks.
  */
 public final class StatusPageRows {
     /** Why a robot is listed first; the order of the constants is the order of the page. */

@@ -19,7 +19,8 @@ record Viewer(String tokenName, String org, String csrf, boolean readOnly) {
 
     void header(StringBuilder h, String meta) {
         h.append("<header><h1><a href=\"/ui\">Roboflare fleet status</a></h1><span class=\"meta\">")
-                .append(esc(meta)).append(" · ").append(esc(org)).append(readOnly ? " · read-only" : "")
+                .append(esc(meta)).append(" · ").append(esc(org)).append(" · token ").append(esc(tokenName))
+                .append(readOnly ? " (read-only)" : "")
                 .append("</span>");
         if (canAct()) {
             h.append("<a class=\"button\" href=\"/ui/deploy\">Deploy…</a>");
@@ -45,7 +46,8 @@ record Viewer(String tokenName, String org, String csrf, boolean readOnly) {
 
     void deployLink(StringBuilder h, TargetKind kind, String id, String name) {
         h.append("<a class=\"deploy\" href=\"/ui/deploy?target_kind=").append(kind.wire()).append("&amp;target_id=")
-                .append(esc(enc(id))).append("\">Deploy…</a>");
+                .append(esc(enc(id))).append("\" title=\"deploy a release to ").append(esc(name))
+                .append("\">Deploy…</a>");
     }
 
     /** Roll back = deploy the previous release to the same target, at once, with the same rules. */
