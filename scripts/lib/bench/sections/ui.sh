@@ -37,7 +37,7 @@ bench_ui() {
       record ui "$db, $n robots: /ui, first page (attention first)" ms le $UI_TARGET_MS "$(ui_ms "/ui")"
       record ui "$db, $n robots: /ui?q=bench-99 (name search)" ms le $UI_TARGET_MS "$(ui_ms "/ui?q=bench-99")"
       record ui "$db, $n robots: /ui?status=attention" ms le $UI_TARGET_MS "$(ui_ms "/ui?status=attention")"
-      record ui "$db, $n robots: /ui?page=100 (robots 4951-5000)" ms le $UI_TARGET_MS "$(ui_ms "/ui?page=100")"
+      record ui "$db, $n robots: /ui?page=100 (the 100th page of 50)" ms le $UI_TARGET_MS "$(ui_ms "/ui?page=100")"
     done
     local ticks i
     ticks=$(proc_cpu_ticks "$CP_PID")
