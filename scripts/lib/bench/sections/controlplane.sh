@@ -23,8 +23,21 @@ cp_start_on() {
     -U "$ROBOFLARE_TEST_PG_USER" -d postgres -c "CREATE DATABASE $name" || die "cannot create database $name"
   mkdir -p "$dir"
   echo "$ROBOFLARE_TEST_PG_PASSWORD" >"$dir/pg-password"
+  BENCH_PG_HOSTPORT=$hostport BENCH_PG_DB=$name # for bench_sql
   cp_start "$dir" --database-url "jdbc:postgresql://$hostport/$name" --database-user "$ROBOFLARE_TEST_PG_USER" \
     --database-password-file "$dir/pg-password"
+}
+
+# bench_sql DB DIR SQL: runs SQL on the database of the control plane cp_start_on DB DIR started (fixtures too big
+# for the API's pace on a busy machine)
+bench_sql() {
+  if [[ $1 == sqlite ]]; then
+    sqlite3 -cmd ".timeout 60000" "$2/data/roboflare.db" "$3" >/dev/null || die "sqlite3 failed: $3"
+  else
+    PGPASSWORD=$ROBOFLARE_TEST_PG_PASSWORD "$(pg_bin_dir)/psql" -q -v ON_ERROR_STOP=1 -h "${BENCH_PG_HOSTPORT%:*}" \
+      -p "${BENCH_PG_HOSTPORT#*:}" -U "$ROBOFLARE_TEST_PG_USER" -d "$BENCH_PG_DB" -c "$3" >/dev/null ||
+      die "psql failed: $3"
+  fi
 }
 
 pg_bin_dir() {

@@ -1,6 +1,7 @@
 package dev.roboflare.agent;
 
 import dev.roboflare.agent.client.Backoff;
+import dev.roboflare.agent.client.LiveProgress;
 import dev.roboflare.agent.client.ControlPlaneClient;
 import dev.roboflare.agent.client.PollInterval;
 import dev.roboflare.agent.deploy.DeployContext;
@@ -145,6 +146,7 @@ public final class Agent {
             sleep = retryLater ? workBackoff.next() : Duration.ZERO;
         } else {
             retryLater = false;
+            LiveProgress.current().clear(); // nothing in flight: polls carry no progress
             SdNotify.current().status(ctx.state().current() == null ? "idle, no release installed"
                     : "idle, running release " + ctx.state().current().semver());
             superviseApp();

@@ -45,6 +45,8 @@ import picocli.CommandLine.Option;
         description = "Applies the deployments the Roboflare control plane sends to this robot, watches the app, "
                 + "rolls back a release that does not stay up, and reports what happened. It never updates itself.")
 public final class Main implements Callable<Integer> {
+    /** How often live progress (downloading n%, watching n/30 s) goes to the control plane while it changes. */
+    static final java.time.Duration PROGRESS_REPORTS = java.time.Duration.ofSeconds(3);
     @Option(names = "--control-plane", paramLabel = "URL", description = "Control plane base URL.")
     String controlPlane;
 
@@ -205,6 +207,7 @@ public final class Main implements Callable<Integer> {
         try {
             tls = dev.roboflare.agent.trust.ControlPlaneTls.of(caBundle, pinSha256);
             client = new ControlPlaneClient(controlPlane, token, tls);
+            client.reportProgressEvery(PROGRESS_REPORTS);
             releaseTrust = releaseTrust(state, client.clockSkew()::skewMs);
             if (releaseTrust != null) {
                 Log.info().kv("step", "config").kv("outcome", "trust")

@@ -65,6 +65,7 @@ class AgentLoopTest {
     void startAgent() throws IOException {
         StateStore store = new StateStore(state);
         ControlPlaneClient client = new ControlPlaneClient(cp.url(), TOKEN);
+        client.reportProgressEvery(Duration.ofMillis(100));
         DeployContext ctx = new DeployContext(store, store.load(), Main.executors(new ExecutorSelection.Chosen("symlink", null,
                         null, "test"), state, List.of(state.resolve("no-modules")), Duration.ofSeconds(5), null),
                 new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
@@ -122,6 +123,23 @@ class AgentLoopTest {
         // finished deployments are never applied twice, even while the control plane still lists them
         Thread.sleep(500);
         assertThat(cp.eventsFor(dep)).hasSize(1);
+    }
+
+    @Test
+    void pollsCarryTheLivePhaseWhileADeploymentIsInFlightAndNothingOnceItIsDone() throws Exception {
+        String dep = cp.deploy("1.0.0", ArtifactKind.APP_TARBALL, "demo-app", goodApp("one"), RUNS);
+        startAgent();
+        assertThat(finalEvent(dep).status()).isEqualTo(DeploymentStatus.APPLIED);
+        List<String> phases = cp.progress.stream().filter(p -> !p.isEmpty()).distinct().toList();
+        assertThat(phases).contains(dep + " watching 0/1").allMatch(p -> p.startsWith(dep + " "));
+        assertThat(phases.get(phases.size() - 1)).startsWith(dep + " watching ");
+        // a small download and the extraction may be over before a report goes out; when one is caught, it counts
+        assertThat(cp.progress.stream().filter(p -> p.startsWith(dep + " downloading ")))
+                .allMatch(p -> p.matches(".* downloading \\d+/\\d+"));
+        int polls = cp.polls;
+        waitUntil(() -> cp.polls > polls + 2);
+        assertThat(cp.progress.get(cp.progress.size() - 1)).isEmpty(); // idle again: no progress header
+        assertThat(cp.eventsFor(dep)).hasSize(1); // presence, never an event
     }
 
     @Test

@@ -33,6 +33,16 @@ final class RobotSide {
         return WireJson.lenient().readValue(r.body(), AgentApi.Poll.class).deployments();
     }
 
+    /** A poll carrying the agent's live progress ({@code <deployment id> <phase> [done/total]}), as the agent sends it. */
+    void pollWithProgress(String progress) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/deployments"))
+                .header("Authorization", "Bearer " + token).header(AgentApi.PROGRESS_HEADER, progress).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("agent poll answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     /** Reports {@code status} for the robot's one dispatched deployment and returns its id. */
     String reportOnly(DeploymentStatus status, String detail) throws Exception {
         List<AgentApi.Deployment> work = dispatched();

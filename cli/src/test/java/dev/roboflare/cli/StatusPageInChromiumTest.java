@@ -20,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * /ui/login?token=..., which sets the session cookie and redirects, as a browser bookmark would. The screenshot
  * is kept at target/ui-status.png (docs/ui-status.png is a copy of it).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // looking first; acting last, as it changes what is shown
 class StatusPageInChromiumTest {
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String ROLLED_BACK_DETAIL = "app exited with code 3 within the 30 s watch window; rolled "
@@ -38,11 +42,13 @@ class StatusPageInChromiumTest {
     @TempDir
     static Path work;
     static ControlPlaneProcess cp;
+    static CliRun cli;
+    static RobotSide flex1;
 
     @BeforeAll
     static void controlPlaneWithRealDeployments() throws Exception {
         cp = ControlPlaneProcess.start(work);
-        CliRun cli = new CliRun(Map.of("ROBOFLARE_URL", cp.baseUrl(), "ROBOFLARE_TOKEN", cp.operatorToken()),
+        cli = new CliRun(Map.of("ROBOFLARE_URL", cp.baseUrl(), "ROBOFLARE_TOKEN", cp.operatorToken()),
                 Files.createDirectories(work.resolve("home")));
         for (String semver : new String[] {"1.0.0", "1.1.0"}) {
             Path file = Files.writeString(work.resolve("lab-app-" + semver + ".tar.gz"), "build " + semver);
@@ -51,7 +57,7 @@ class StatusPageInChromiumTest {
             cli.run("release", "create", "--artifact", artifact, "--semver", semver, "--manifest",
                     "{\"entrypoint\": [\"bin/app\"]}").ok();
         }
-        RobotSide flex1 = new RobotSide(cp.baseUrl(), token(cli, "flex-1"));
+        flex1 = new RobotSide(cp.baseUrl(), token(cli, "flex-1"));
         RobotSide flex2 = new RobotSide(cp.baseUrl(), token(cli, "flex-2"));
         token(cli, "ot2-3"); // enrolled, never polls: highlighted as not seen
         cli.run("fleet", "create", "bay-2", "flex-1", "flex-2").ok();
@@ -72,6 +78,7 @@ class StatusPageInChromiumTest {
     }
 
     @Test
+    @Order(1)
     void theRenderedPageShowsFleetProgressRobotHistoryWithTheRollbackAndTheRobotNotSeen() throws Exception {
         String dom = chromium("--dump-dom", loginUrl());
 
@@ -85,6 +92,7 @@ class StatusPageInChromiumTest {
     }
 
     @Test
+    @Order(2)
     void withoutTheTokenTheBrowserGetsTheLoginFormAndNoData() throws Exception {
         String dom = chromium("--dump-dom", cp.baseUrl() + "/ui");
         assertThat(dom).contains("Operator token", "name=\"token\"").doesNotContain("flex-1", "bay-2");
@@ -94,6 +102,7 @@ class StatusPageInChromiumTest {
     }
 
     @Test
+    @Order(3)
     void theSessionCookieIsHttpOnlyOpensOnlyTheUiAndEndsAtLogout() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         var login = http.send(HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/ui/login"))
@@ -109,10 +118,19 @@ class StatusPageInChromiumTest {
         assertThat(get(http, "/ui", "Authorization", "Bearer " + cp.operatorToken()).statusCode()).isEqualTo(200);
         assertThat(get(http, "/api/robots", "Cookie", cookie).statusCode()).isEqualTo(401);
         assertThat(get(http, "/ui", "Cookie", "roboflare_ui=guessed").statusCode()).isEqualTo(303);
-        http.send(HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/ui/logout"))
-                .header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding());
+        assertThat(logOut(http, cookie, "").statusCode()).isEqualTo(403); // a form from elsewhere: no CSRF token
+        assertThat(get(http, "/ui", "Cookie", cookie).statusCode()).isEqualTo(200);
+        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(get(http, "/ui", "Cookie", cookie)
+                .body());
+        assertThat(csrf.find()).isTrue();
+        assertThat(logOut(http, cookie, "csrf=" + csrf.group(1)).statusCode()).isEqualTo(303);
         assertThat(get(http, "/ui", "Cookie", cookie).statusCode()).isEqualTo(303);
+    }
+
+    private static HttpResponse<Void> logOut(HttpClient http, String cookie, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(cp.baseUrl() + "/ui/logout")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private static HttpResponse<String> get(HttpClient http, String path, String header,
@@ -122,6 +140,7 @@ class StatusPageInChromiumTest {
     }
 
     @Test
+    @Order(4)
     void screenshot() throws Exception {
         Path png = Path.of("target", "ui-status.png").toAbsolutePath();
         Files.deleteIfExists(png);
@@ -130,6 +149,61 @@ class StatusPageInChromiumTest {
         byte[] bytes = Files.readAllBytes(png);
         assertThat(bytes.length).isGreaterThan(20_000);
         assertThat(new String(bytes, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    }
+
+    @Test
+    @Order(5)
+    void anOperatorDeploysFromThePageWatchesItApplyAndCancelsAScheduledOne() throws Exception {
+        try (HeadlessChromium browser = new HeadlessChromium(work, 1280, 900)) {
+            browser.open(loginUrl());
+            assertThat(browser.location()).endsWith("/ui");
+            browser.open(browser.eval("document.querySelector('tr[data-robot=\"flex-1\"] a.deploy').href"));
+            assertThat(browser.dom()).contains("<b>flex-1</b>").doesNotContain("http-equiv=\"refresh\"");
+            chooseRelease(browser, "1.0.0");
+            browser.screenshot(Path.of("target", "ui-deploy-form.png"));
+            browser.click("#deploy button[type=submit]");
+            String page = browser.location();
+            assertThat(page).contains("/ui/deployments/").endsWith("?created=1");
+            String id = page.replaceAll(".*/ui/deployments/|\\?.*", "");
+            assertThat(browser.dom()).contains("Deployment created.", "data-active=\"true\"", "release 1.0.0 → robot flex-1");
+
+            // the agent's polls carry its phase; the page (refreshing itself) and the CLI show it
+            flex1.pollWithProgress(id + " downloading 2097152/5242880");
+            browser.open(page);
+            assertThat(browser.dom()).contains("downloading 40%");
+            flex1.pollWithProgress(id + " watching 12/30");
+            browser.open(page);
+            assertThat(browser.dom()).contains("watching 12/30 s");
+            browser.screenshot(Path.of("target", "ui-deployment-progress.png"));
+            assertThat(cli.run("status", id).ok().out()).contains("flex-1", "dispatched", "watching 12/30 s");
+            flex1.report(id, DeploymentStatus.APPLIED, "applied release 1.0.0, running as pid 28561");
+            browser.open(page);
+            assertThat(browser.dom()).contains("data-active=\"false\"", "running as pid 28561")
+                    .doesNotContain("watching 12/30 s");
+
+            // a fleet deployment in waves for tomorrow, cancelled before it starts
+            browser.open(cp.baseUrl() + "/ui");
+            browser.open(browser.eval("document.querySelector('[data-fleet=\"bay-2\"] a.deploy').href"));
+            chooseRelease(browser, "1.1.0");
+            browser.set("input[name=scheduled_at]", java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1)
+                    + "T03:00");
+            browser.set("input[name=batch_size]", "1");
+            browser.click("#deploy button[type=submit]");
+            String scheduled = browser.location().replaceAll(".*/ui/deployments/|\\?.*", "");
+            assertThat(browser.dom()).contains("scheduled for", "03:00:00 UTC",
+                    "data-status=\"queued\" data-count=\"1\"", "data-active=\"true\"",
+                    "quarantined"); // flex-2 rolled 1.1.0 back before: not offered it again
+
+            browser.click("form.cancel button");
+            assertThat(browser.location()).endsWith("?cancelled=1");
+            assertThat(browser.dom()).contains("Cancelled:", "data-active=\"false\"", "cancelled by operator");
+            assertThat(cli.run("status", scheduled).out()).contains("finished: 2 failed");
+        }
+    }
+
+    private static void chooseRelease(HeadlessChromium browser, String semver) throws Exception {
+        browser.eval("(() => { const s = document.querySelector('select[name=release_id]'); s.value = [...s.options]"
+                + ".find(o => o.text.endsWith(' " + semver + "')).value; return s.value; })()");
     }
 
     // --- helpers -------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
 import dev.roboflare.controlplane.trust.RobotTokenRotation;
+import dev.roboflare.controlplane.ui.StatusReads;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,15 +80,17 @@ public final class ControlPlane implements AutoCloseable {
                     ? Database.openSqlite(config.dataDir().resolve("roboflare.db"))
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
             Transactor db = new Transactor(database.dataSource(), database.dialect());
-            DeploymentViews views = new DeploymentViews(db);
+            RobotRegistry robots = new RobotRegistry(db, clock);
+            DeploymentViews views = new DeploymentViews(db, robots::flushPresence);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
             HttpApi.Services services = new HttpApi.Services(signer, store,
                     new ArtifactCatalog(store, db, clock, config.maxArtifactSize()), new ReleasePublisher(db, clock),
-                    new RobotRegistry(db, clock), new FleetRegistry(db, clock),
+                    robots, new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
                     new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock),
-                    new OperatorTokens(db, clock, operatorToken), new Organisations(db, clock));
+                    new OperatorTokens(db, clock, operatorToken), new Organisations(db, clock),
+                    new StatusReads(db, robots::flushPresence));
             List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
             Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(),
                     config.agentPollInterval(), config.httpsForBrowsers(), clock, c -> {

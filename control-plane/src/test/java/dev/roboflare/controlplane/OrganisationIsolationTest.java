@@ -287,6 +287,27 @@ class OrganisationIsolationTest {
         assertThat(seen.statusCode()).isEqualTo(200);
         assertThat(seen.body()).contains("bravo-arm").doesNotContain("alpha-arm");
 
+        // org B's read-write session acting on org A's rows from the page: exactly what unknown ids get
+        String sessionB = uiSession(tokenB);
+        String csrfB = csrfOf(server.send(server.request("/ui", null).header("Cookie", sessionB).GET().build()).body());
+        String robotA = aIds.get("robots").get(0);
+        String unknown = UUID.randomUUID().toString();
+        TestServer.Reply theirs = uiPost("/ui/deploy", "csrf=" + csrfB + "&idempotency_key=" + UUID.randomUUID()
+                + "&release_id=" + bIds.get("releases") + "&target=robot:" + robotA, sessionB);
+        TestServer.Reply unknownRobot = uiPost("/ui/deploy", "csrf=" + csrfB + "&idempotency_key=" + UUID.randomUUID()
+                + "&release_id=" + bIds.get("releases") + "&target=robot:" + unknown, sessionB);
+        assertThat(theirs.status()).isEqualTo(422);
+        assertThat(errorOf(theirs.body()).replace(robotA, "ID")).isEqualTo(errorOf(unknownRobot.body())
+                .replace(unknown, "ID"));
+        assertThat(theirs.body()).doesNotContain("alpha-arm");
+        for (String id : aIds.get("deployments")) {
+            assertThat(uiPost("/ui/deployments/" + id + "/cancel", "csrf=" + csrfB, sessionB).status()).isEqualTo(404);
+            assertThat(server.send(server.request("/ui/deployments/" + id, null).header("Cookie", sessionB).GET()
+                    .build()).status()).isEqualTo(404);
+        }
+        assertThat(server.get("/api/deployments/" + aRobotDeployment, tokenA).json().get("status").asText())
+                .isEqualTo("dispatched");
+
         assertThat(server.post("/api/operator-tokens/" + readOnly.get("token_id").asText() + "/revoke", "{}")
                 .status()).isEqualTo(200);
         assertThat(noRedirects.send(page, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -331,6 +352,32 @@ class OrganisationIsolationTest {
     }
 
     // ---- helpers ----
+
+    private String uiSession(String token) {
+        TestServer.Reply r = server.send(HttpRequest.newBuilder(java.net.URI.create(server.baseUrl + "/ui/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build());
+        assertThat(r.status()).isEqualTo(303);
+        return r.header("Set-Cookie").split(";")[0];
+    }
+
+    private TestServer.Reply uiPost(String path, String form, String cookie) {
+        return server.send(server.request(path, null).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    private static String csrfOf(String html) {
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private static String errorOf(String html) {
+        Matcher m = Pattern.compile("id=\"error\">([^<]*)<").matcher(html);
+        assertThat(m.find()).as(html).isTrue();
+        return m.group(1);
+    }
 
     private List<String> operatorRoutes() {
         return server.controlPlane.routes().stream()

@@ -46,4 +46,57 @@ public final class AgentApi {
             this(eventId, status, detail, null);
         }
     }
+
+    /**
+     * What the agent is doing with a dispatched deployment right now, sent with its polls in the
+     * {@value #PROGRESS_HEADER} header as {@code <deployment id> <phase>[ <done>/<total>]}: {@code downloading}
+     * (bytes), {@code installing}, {@code watching} (seconds of the watch window). Presence, like last_seen_at: it
+     * is never a deployment status and never an event; the control plane keeps the latest one per robot. An agent
+     * that predates it sends no header, and a control plane that predates it ignores the header.
+     * {@code done} and {@code total} are null for a phase without a measure.
+     */
+    public record Progress(String deploymentId, String phase, Long done, Long total) {
+        public static final int MAX_HEADER = 200;
+
+        /** The header value; null fields are left out. */
+        public String header() {
+            return deploymentId + " " + phase + (done == null || total == null ? "" : " " + done + "/" + total);
+        }
+
+        /** The header value read back; null for anything unreadable (never fails a poll). */
+        public static Progress parse(String header) {
+            if (header == null || header.isBlank() || header.length() > MAX_HEADER) {
+                return null;
+            }
+            String[] p = header.strip().split(" +");
+            if (p.length < 2 || p.length > 3 || !p[0].matches("[A-Za-z0-9-]{1,64}") || !p[1].matches("[a-z_]{1,32}")) {
+                return null;
+            }
+            if (p.length == 2) {
+                return new Progress(p[0], p[1], null, null);
+            }
+            String[] n = p[2].split("/", -1);
+            try {
+                long done = Long.parseLong(n[0]);
+                long total = n.length == 2 ? Long.parseLong(n[1]) : -1;
+                return done < 0 || total < 0 ? null : new Progress(p[0], p[1], done, total);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        /** For people: {@code downloading 42%}, {@code installing}, {@code watching 12/30 s}. */
+        public String text() {
+            if (done == null || total == null) {
+                return phase;
+            }
+            if ("watching".equals(phase)) {
+                return phase + " " + done + "/" + total + " s";
+            }
+            return phase + " " + (total == 0 ? 100 : Math.min(100, done * 100 / total)) + "%";
+        }
+    }
+
+    /** The request header of a poll that carries {@link Progress}. */
+    public static final String PROGRESS_HEADER = "Roboflare-Agent-Progress";
 }

@@ -43,13 +43,16 @@ public final class OperatorApi {
      * outbox, or lost: a robot that stays above 0 for long deserves a look); both null before its first report.
      * {@code currentRelease*} is the newest applied release of an app kind; {@code firmwareRelease*} the newest
      * applied mcu_firmware release, kept apart because firmware does not replace the app (null: none).
+     * {@code progress} is what its agent last said it is doing with its newest deployment (downloading 40%,
+     * installing, watching 12/30 s), shown only while that deployment is dispatched; null otherwise and for agents
+     * that do not report it.
      */
     public record Robot(String id, String name, Instant createdAt, Instant lastSeenAt,
                         String currentReleaseId, String currentReleaseSemver,
                         String lastDeploymentId, DeploymentStatus lastDeploymentStatus,
                         Long clockSkewMs, String agentMetrics, Instant agentReportedAt,
                         Long lastEventSeq, Long missingEventSeqs,
-                        String firmwareReleaseId, String firmwareReleaseSemver) {
+                        String firmwareReleaseId, String firmwareReleaseSemver, AgentApi.Progress progress) {
     }
 
     /** {@code POST /api/fleets} body. */
@@ -78,8 +81,14 @@ public final class OperatorApi {
                              List<Child> children) {
     }
 
-    /** One robot's child of a fleet deployment. */
-    public record Child(String id, String robotId, DeploymentStatus status) {
+    /**
+     * One robot's child of a fleet deployment. {@code progress}: the robot's live progress on it while it is
+     * dispatched (see {@link Robot#progress()}), else null.
+     */
+    public record Child(String id, String robotId, DeploymentStatus status, AgentApi.Progress progress) {
+        public Child(String id, String robotId, DeploymentStatus status) {
+            this(id, robotId, status, null);
+        }
     }
 
     /**

@@ -103,8 +103,7 @@ public final class ControlPlaneClient {
     }
 
     public AgentApi.Poll poll() throws IOException {
-        Request req = new Request.Builder().url(base + "/api/agent/deployments").get()
-                .header(AgentMetrics.HEADER, AgentMetrics.current().summary()).build();
+        Request req = pollRequest();
         try (Response r = api.newCall(req).execute()) {
             if (r.code() != 200) {
                 String body = r.body() == null ? "" : r.body().string();
@@ -119,6 +118,45 @@ public final class ControlPlaneClient {
             AgentApi.Poll p = JSON.readValue(r.body().byteStream(), AgentApi.Poll.class);
             return p;
         }
+    }
+
+    private Request pollRequest() {
+        Request.Builder b = new Request.Builder().url(base + "/api/agent/deployments").get()
+                .header(AgentMetrics.HEADER, AgentMetrics.current().summary());
+        AgentApi.Progress progress = LiveProgress.current().value();
+        if (progress != null) {
+            b.header(AgentApi.PROGRESS_HEADER, progress.header());
+        }
+        return b.build();
+    }
+
+    /**
+     * Sends {@link LiveProgress} with a poll of its own every {@code every} while it changes (a phase runs without
+     * the main loop polling); the answer is left unread, the main loop fetches its work itself. A failed send is
+     * not logged: the main loop's own polls report an unreachable control plane.
+     */
+    public void reportProgressEvery(java.time.Duration every) {
+        Thread t = new Thread(() -> {
+            long sent = LiveProgress.current().version();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(every.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = LiveProgress.current().version();
+                if (now != sent && LiveProgress.current().value() != null) {
+                    sent = now;
+                    try (Response ignored = api.newCall(pollRequest()).execute()) {
+                        // presence only
+                    } catch (IOException | RuntimeException e) {
+                        // the main loop's polls say it when the control plane is unreachable
+                    }
+                }
+            }
+        }, "progress-reports");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** POSTs one event and returns the HTTP status (201, 200 = duplicate, 404, 409...). */

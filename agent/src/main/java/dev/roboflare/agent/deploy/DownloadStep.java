@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.client.LiveProgress;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.download.DownloadInterruptedException;
 import dev.roboflare.agent.log.Log;
@@ -21,6 +22,7 @@ final class DownloadStep implements Step {
         if (noRoom != null) {
             return noRoom;
         }
+        LiveProgress.current().phase(f.id(), "downloading", 0L, f.deployment().size());
         try {
             ArtifactDownloader.Result r = ctx.downloader.download(f.deployment().artifact());
             AgentMetrics.current().downloaded(r.size() - r.resumedFrom());

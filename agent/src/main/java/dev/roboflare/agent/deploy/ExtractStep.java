@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.client.LiveProgress;
 import dev.roboflare.agent.executor.Executor;
 import dev.roboflare.agent.executor.RejectedArtifactException;
 import dev.roboflare.agent.log.Log;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 final class ExtractStep implements Step {
     @Override
     public StepResult run(DeployContext ctx, InFlight f) {
+        LiveProgress.current().phase(f.id(), "installing", null, null);
         String sha = f.deployment().sha256();
         Path part = ctx.downloader.partFile(sha);
         Executor executor = ctx.executors.of(f.deployment());

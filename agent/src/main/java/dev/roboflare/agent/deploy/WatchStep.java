@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.client.LiveProgress;
 import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.log.Log;
@@ -45,6 +46,7 @@ final class WatchStep implements Step {
                 break;
             }
             SdNotify.current().kick();
+            LiveProgress.current().phase(f.id(), "watching", (windowMs - left) / 1000, windowMs / 1000);
             sleep(Math.min(tick, left));
         }
         DeployContext.line(Log.Priority.INFO, f, Phase.WATCH).kv("outcome", "ok").kv("pid", app.pid())

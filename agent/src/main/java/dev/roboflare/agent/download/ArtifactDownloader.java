@@ -130,6 +130,7 @@ public final class ArtifactDownloader {
                     if (filled == buf.length) {
                         have += write(out, buf, filled, have, expected);
                         filled = 0;
+                        dev.roboflare.agent.client.LiveProgress.current().done(have);
                         if (!hooked) {
                             out.flush();
                             hooked = true;

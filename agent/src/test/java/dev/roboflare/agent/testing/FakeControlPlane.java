@@ -37,6 +37,8 @@ public final class FakeControlPlane implements AutoCloseable {
     public final List<Received> events = new CopyOnWriteArrayList<>();
     public final List<String> eventPosts = new CopyOnWriteArrayList<>();
     public volatile int polls;
+    /** The Roboflare-Agent-Progress header of each poll, in order ("" for a poll without it). */
+    public final List<String> progress = new CopyOnWriteArrayList<>();
 
     public FakeControlPlane(String token) throws IOException {
         this(token, 0);
@@ -100,6 +102,8 @@ public final class FakeControlPlane implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             if (ex.getRequestMethod().equals("GET") && path.equals("/api/agent/deployments")) {
                 polls++;
+                String p = ex.getRequestHeaders().getFirst(AgentApi.PROGRESS_HEADER);
+                progress.add(p == null ? "" : p);
                 List<AgentApi.Deployment> open = new ArrayList<>();
                 synchronized (this) {
                     for (AgentApi.Deployment d : deployments.values()) {

@@ -1,6 +1,7 @@
 package dev.roboflare.cli.commands;
 
 import dev.roboflare.cli.http.ControlPlaneClient;
+import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi;
 import dev.roboflare.protocol.TargetKind;
@@ -26,8 +27,12 @@ final class RolloutView {
         }
     }
 
+    /** {@code progress}: what the robot's agent last said it is doing with it while dispatched (null: nothing). */
     record RobotRow(String deploymentId, String robotId, String robotName, DeploymentStatus status, String detail,
-                    Instant updatedAt) {
+                    Instant updatedAt, AgentApi.Progress progress) {
+        RobotRow withProgress(AgentApi.Progress p) {
+            return new RobotRow(deploymentId, robotId, robotName, status, detail, updatedAt, p);
+        }
     }
 
     private final ControlPlaneClient client;
@@ -44,7 +49,8 @@ final class RolloutView {
     Snapshot load() {
         OperatorApi.Deployment d = client.deployment(deploymentId);
         List<OperatorApi.Child> children = d.targetKind() == TargetKind.FLEET ? d.children()
-                : List.of(new OperatorApi.Child(d.id(), d.targetId(), d.status()));
+                : List.of(new OperatorApi.Child(d.id(), d.targetId(), d.status(), d.status() == DeploymentStatus.DISPATCHED
+                        ? client.findRobot(d.targetId()).map(OperatorApi.Robot::progress).orElse(null) : null));
         List<RobotRow> rows = new ArrayList<>();
         Map<DeploymentStatus, Integer> counts = new EnumMap<>(DeploymentStatus.class);
         boolean finished = !children.isEmpty();
@@ -56,9 +62,10 @@ final class RolloutView {
                 OperatorApi.Event newest = events.isEmpty() ? null : events.get(events.size() - 1);
                 row = new RobotRow(c.id(), c.robotId(), lookup.robotName(c.robotId()),
                         newest == null ? c.status() : newest.status(), newest == null ? null : newest.detail(),
-                        newest == null ? null : newest.createdAt());
+                        newest == null ? null : newest.createdAt(), null);
                 lastRows.put(c.id(), row);
             }
+            row = row.withProgress(c.progress());
             rows.add(row);
             counts.merge(row.status(), 1, Integer::sum);
             finished &= row.status().isFinal();

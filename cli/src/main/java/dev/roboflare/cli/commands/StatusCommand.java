@@ -58,7 +58,7 @@ public final class StatusCommand extends OperatorCommand {
 
     private RolloutView.Snapshot follow(RolloutView view, RolloutView.Snapshot first) throws InterruptedException {
         Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
-        Map<String, DeploymentStatus> seen = new HashMap<>();
+        Map<String, String> seen = new HashMap<>();
         RolloutView.Snapshot s = first;
         while (true) {
             if (session().terminal() && !json) {
@@ -67,9 +67,11 @@ public final class StatusCommand extends OperatorCommand {
                 out().println(s.finished() ? "" : "watching; Ctrl-C stops watching (the deployment carries on)");
             } else if (!json) {
                 for (RolloutView.RobotRow r : s.robots()) {
-                    if (seen.put(r.deploymentId(), r.status()) != r.status()) {
-                        out().println(Texts.time(r.updatedAt()) + "  " + r.robotName() + "  " + r.status().wire()
-                                + (r.detail() == null ? "" : "  " + Texts.firstLine(r.detail())));
+                    String now = r.status().wire() + (r.progress() == null ? "" : " (" + r.progress().text() + ")");
+                    if (!now.equals(seen.put(r.deploymentId(), now))) {
+                        out().println((r.progress() == null ? Texts.time(r.updatedAt()) : Texts.time(Instant.now()))
+                                + "  " + r.robotName() + "  " + now
+                                + (r.detail() == null || r.progress() != null ? "" : "  " + Texts.firstLine(r.detail())));
                     }
                 }
             }
@@ -93,7 +95,8 @@ public final class StatusCommand extends OperatorCommand {
                 + (d.scheduledAt() != null ? ", scheduled for " + Texts.time(d.scheduledAt()) : ""));
         Table t = new Table("ROBOT", "STATUS", "SINCE", "DETAIL");
         for (RolloutView.RobotRow r : s.robots()) {
-            t.row(r.robotName(), r.status().wire(), Texts.time(r.updatedAt()), Texts.firstLine(r.detail()));
+            t.row(r.robotName(), r.status().wire(), Texts.time(r.updatedAt()),
+                    r.progress() != null ? r.progress().text() : Texts.firstLine(r.detail()));
         }
         out().print(t.render());
         out().println((s.finished() ? "finished: " : "in progress: ") + counts(s));

@@ -4,11 +4,11 @@ import io.javalin.http.Context;
 import java.util.Locale;
 
 /** The token from {@code Authorization: Bearer <token>}, or null. */
-final class Bearer {
+public final class Bearer {
     private Bearer() {
     }
 
-    static String token(Context ctx) {
+    public static String token(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
             return null;

@@ -17,6 +17,9 @@ import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
 import dev.roboflare.controlplane.trust.RobotTokenRotation;
+import dev.roboflare.controlplane.ui.StatusPage;
+import dev.roboflare.controlplane.ui.StatusReads;
+import dev.roboflare.controlplane.ui.UiActions;
 import dev.roboflare.protocol.WireJson;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -34,7 +37,7 @@ public final class HttpApi {
                            DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,
                            DispatchedWork dispatchedWork, RobotReports reports, ReleaseSignatures signatures,
                            RobotTokenRotation robotTokens, OperatorTokens operatorTokens,
-                           Organisations organisations) {
+                           Organisations organisations, StatusReads statusReads) {
     }
 
     /**
@@ -54,13 +57,14 @@ public final class HttpApi {
         OperatorAuth operator = new OperatorAuth(s.operatorTokens());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
-        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.canceller(),
-                s.idempotency(), s.deployments())
+        IdempotentDeployments deployments = new IdempotentDeployments(s.deploymentCreator(), s.idempotency());
+        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), deployments, s.canceller(), s.deployments())
                 .register(app, operator);
         new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens(), s.organisations()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
-        new dev.roboflare.controlplane.ui.StatusPage(s, clock, https).register(app); // read-only status page at /ui
+        new StatusPage(s.operatorTokens(), s.statusReads(), new UiActions(deployments, s.canceller()), clock, https)
+                .register(app);
         return app;
     }
 }

@@ -1,12 +1,9 @@
 package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.RequestRejected;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
-import dev.roboflare.controlplane.deploy.DeploymentView;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
-import dev.roboflare.protocol.WireJson;
 import dev.roboflare.controlplane.deploy.DeploymentViews;
 import dev.roboflare.controlplane.fleet.FleetRegistry;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
@@ -21,7 +18,6 @@ import io.javalin.http.Context;
 
 /** Releases, robots, fleets and deployments for operators. Artifacts are in {@link ArtifactRoutes}. */
 final class OperatorRoutes {
-    private static final ObjectMapper JSON = WireJson.lenient();
     private static final String RELEASE_EXAMPLE = "{\"artifact_id\": \"...\", \"semver\": \"1.4.0\", "
             + "\"notes\": \"...\", \"manifest_json\": {\"entrypoint\": [\"bin/app\"]}}";
     private static final String ROBOT_EXAMPLE = "{\"name\": \"arm-03\"}";
@@ -32,21 +28,18 @@ final class OperatorRoutes {
     private final ReleasePublisher releases;
     private final RobotRegistry robots;
     private final FleetRegistry fleets;
-    private final DeploymentCreator deploymentCreator;
+    private final IdempotentDeployments deployments;
     private final DeploymentCanceller canceller;
-    private final IdempotentRequests idempotency;
-    private final DeploymentViews deployments;
+    private final DeploymentViews views;
 
     OperatorRoutes(ReleasePublisher releases, RobotRegistry robots, FleetRegistry fleets,
-                   DeploymentCreator deploymentCreator, DeploymentCanceller canceller, IdempotentRequests idempotency,
-                   DeploymentViews deployments) {
+                   IdempotentDeployments deployments, DeploymentCanceller canceller, DeploymentViews views) {
         this.canceller = canceller;
-        this.idempotency = idempotency;
         this.releases = releases;
         this.robots = robots;
         this.fleets = fleets;
-        this.deploymentCreator = deploymentCreator;
         this.deployments = deployments;
+        this.views = views;
     }
 
     void register(Javalin app, OperatorAuth operator) {
@@ -71,40 +64,23 @@ final class OperatorRoutes {
         app.post("/api/deployments", operator.require(this::createDeployment));
         app.get("/api/deployments", operator.require(this::listDeployments));
         app.get("/api/deployments/{id}", operator.require((ctx, op) ->
-                ctx.json(deployments.get(op.org(), ctx.pathParam("id")))));
+                ctx.json(views.get(op.org(), ctx.pathParam("id")))));
         app.post("/api/deployments/{id}/cancel", operator.require((ctx, op) ->
                 ctx.json(canceller.cancel(op.org(), ctx.pathParam("id")))));
         app.get("/api/deployments/{id}/events", operator.require((ctx, op) ->
-                ctx.json(deployments.events(op.org(), ctx.pathParam("id")))));
+                ctx.json(views.events(op.org(), ctx.pathParam("id")))));
     }
 
     private void createDeployment(Context ctx, OperatorTokens.Grant op) {
         // The header is checked before the body so a client learns about it even when its body is also wrong.
         String key = DeploymentCreator.validKey(ctx.header("Idempotency-Key"));
         CreateDeployment request = JsonBodies.read(ctx, CreateDeployment.class, DEPLOYMENT_EXAMPLE);
-        DeploymentCreator.validate(request);
-        // Keys are scoped to the token (a hash of it), and a token acts in one organisation only.
-        IdempotentRequests.Response r = idempotency.run(op.idempotencyScope(), key,
-                DeploymentCreator.fingerprint(request),
-                c -> {
-                    DeploymentView d = deploymentCreator.insert(c, op.org(), key, request);
-                    return new IdempotentRequests.Response(201, json(d), d.id());
-                },
-                rejected -> new IdempotentRequests.Response(rejected.status(),
-                        Problems.body(rejected.status(), rejected.detail()), null));
+        IdempotentRequests.Response r = deployments.create(op, key, request);
         if (r.replayed()) {
             ctx.header("Idempotent-Replayed", "true");
         }
         ctx.status(r.status()).contentType(r.status() >= 400 ? Problems.CONTENT_TYPE : "application/json")
                 .result(r.body());
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a deployment view always serializes", e);
-        }
     }
 
     private void listDeployments(Context ctx, OperatorTokens.Grant op) {
@@ -121,6 +97,6 @@ final class OperatorRoutes {
                 throw RequestRejected.badRequest("limit must be a whole number between 1 and 1000, got '" + limitText + "'");
             }
         }
-        ctx.json(deployments.listNewestFirst(op.org(), robotId, limit));
+        ctx.json(views.listNewestFirst(op.org(), robotId, limit));
     }
 }

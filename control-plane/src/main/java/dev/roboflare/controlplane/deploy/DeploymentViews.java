@@ -1,6 +1,7 @@
 package dev.roboflare.controlplane.deploy;
 
 import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.controlplane.storage.DeploymentRows;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
 import dev.roboflare.controlplane.storage.EventRows;
@@ -23,11 +24,20 @@ public final class DeploymentViews {
     private final DeploymentRows deployments = new DeploymentRows();
     private final EventRows events = new EventRows();
 
+    private final Runnable flushPresence;
+
     public DeploymentViews(Transactor db) {
+        this(db, () -> { });
+    }
+
+    /** {@code flushPresence} writes the robots' pending presence (live progress) before a read shows it. */
+    public DeploymentViews(Transactor db, Runnable flushPresence) {
         this.db = db;
+        this.flushPresence = flushPresence;
     }
 
     public DeploymentView get(String org, String id) {
+        flushPresence.run();
         return db.read(c -> load(c, org, id));
     }
 
@@ -73,8 +83,12 @@ public final class DeploymentViews {
                 summary.put(s.wire(), 0);
             }
         }
-        for (DeploymentRow child : deployments.children(c, row.id())) {
-            children.add(new Child(child.id(), child.robotId(), child.status()));
+        List<DeploymentRow> rows = deployments.children(c, row.id());
+        Map<String, String> progress = rows.stream().anyMatch(r -> r.status() == DeploymentStatus.DISPATCHED)
+                ? deployments.robotProgressOfChildren(c, row.id()) : Map.of();
+        for (DeploymentRow child : rows) {
+            children.add(new Child(child.id(), child.robotId(), child.status(),
+                    RobotRegistry.liveProgress(progress.get(child.id()), child.id(), child.status())));
             summary.merge(child.status().wire(), 1, Integer::sum);
         }
         return new DeploymentView(row.id(), row.parentId(), row.status(), row.releaseId(), row.targetKind(),

@@ -29,13 +29,16 @@ final class RobotPresence {
     private static final Logger log = LoggerFactory.getLogger(RobotPresence.class);
 
     /** What is not written yet for one robot; a null skew or summary keeps the stored one (as RobotRows does). */
-    private record Pending(Instant seenAt, Long clockSkewMs, String metrics, Instant reportedAt) {
+    private record Pending(Instant seenAt, Long clockSkewMs, String metrics, Instant reportedAt, String progress,
+                           Instant progressAt) {
         Pending merge(Pending newer) {
             boolean report = newer.reportedAt != null;
+            boolean progressed = newer.progressAt != null;
             return new Pending(newer.seenAt != null ? newer.seenAt : seenAt,
                     report && newer.clockSkewMs != null ? newer.clockSkewMs : clockSkewMs,
                     report && newer.metrics != null ? newer.metrics : metrics,
-                    report ? newer.reportedAt : reportedAt);
+                    report ? newer.reportedAt : reportedAt,
+                    progressed ? newer.progress : progress, progressed ? newer.progressAt : progressAt);
         }
     }
 
@@ -62,12 +65,18 @@ final class RobotPresence {
     }
 
     void seen(String robotId) {
-        pending.merge(robotId, new Pending(clock.instant(), null, null, null), Pending::merge);
+        pending.merge(robotId, new Pending(clock.instant(), null, null, null, null, null), Pending::merge);
         flushIfDue();
     }
 
     void reported(String robotId, Long clockSkewMs, String metrics) {
-        pending.merge(robotId, new Pending(null, clockSkewMs, metrics, clock.instant()), Pending::merge);
+        pending.merge(robotId, new Pending(null, clockSkewMs, metrics, clock.instant(), null, null), Pending::merge);
+        flushIfDue();
+    }
+
+    /** The agent's live progress (the header value as it came, already checked to be readable). */
+    void progressed(String robotId, String progress) {
+        pending.merge(robotId, new Pending(null, null, null, null, progress, clock.instant()), Pending::merge);
         flushIfDue();
     }
 
@@ -99,7 +108,8 @@ final class RobotPresence {
             Pending p = pending.remove(id);
             if (p != null) {
                 batch.add(Map.entry(id, p));
-                rows.add(new RobotRows.Presence(id, p.seenAt(), p.clockSkewMs(), p.metrics(), p.reportedAt()));
+                rows.add(new RobotRows.Presence(id, p.seenAt(), p.clockSkewMs(), p.metrics(), p.reportedAt(),
+                        p.progress(), p.progressAt()));
             }
         }
         try {

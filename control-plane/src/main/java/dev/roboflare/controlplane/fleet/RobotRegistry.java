@@ -11,6 +11,8 @@ import dev.roboflare.controlplane.storage.ReleaseRows;
 import dev.roboflare.controlplane.storage.RobotRows;
 import dev.roboflare.controlplane.storage.RobotRows.RobotRow;
 import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi.Release;
 import dev.roboflare.protocol.OperatorApi.Robot;
 import dev.roboflare.protocol.OperatorApi.RobotCredentials;
@@ -84,6 +86,36 @@ public final class RobotRegistry {
         return robotId;
     }
 
+    /** Writes the presence not written yet (before a read that shows it, elsewhere than here). */
+    public void flushPresence() {
+        presence.flush();
+    }
+
+    /**
+     * Keeps the live progress a poll carried in its {@code Roboflare-Agent-Progress} header (null: absent, which
+     * keeps the stored one; it is only shown while its deployment is dispatched). An unreadable value is ignored.
+     */
+    public void recordProgress(String robotId, String progressHeader) {
+        if (progressHeader == null) {
+            return;
+        }
+        AgentApi.Progress p = AgentApi.Progress.parse(progressHeader);
+        if (p == null) {
+            log.debug("robot {} sent an unreadable {} header; ignored", robotId, AgentApi.PROGRESS_HEADER);
+            return;
+        }
+        presence.progressed(robotId, p.header());
+    }
+
+    /** The progress stored for a robot, if it is about this deployment and that is still dispatched. */
+    public static AgentApi.Progress liveProgress(String stored, String deploymentId, DeploymentStatus status) {
+        if (stored == null || deploymentId == null || status != DeploymentStatus.DISPATCHED) {
+            return null;
+        }
+        AgentApi.Progress p = AgentApi.Progress.parse(stored);
+        return p != null && p.deploymentId().equals(deploymentId) ? p : null;
+    }
+
     /** Longest metrics summary kept; the agent's line is about 100 characters. */
     static final int MAX_METRICS = 500;
 
@@ -130,7 +162,9 @@ public final class RobotRegistry {
                 last.map(DeploymentRow::id).orElse(null), last.map(DeploymentRow::status).orElse(null),
                 row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),
                 gaps == null ? null : gaps.highest(), gaps == null ? null : gaps.missing(),
-                firmware.map(Release::id).orElse(null), firmware.map(Release::semver).orElse(null));
+                firmware.map(Release::id).orElse(null), firmware.map(Release::semver).orElse(null),
+                liveProgress(row.agentProgress(), last.map(DeploymentRow::id).orElse(null),
+                        last.map(DeploymentRow::status).orElse(null)));
     }
 
     private Optional<Release> appliedRelease(Connection c, String robotId, boolean firmware) throws SQLException {

@@ -184,6 +184,21 @@ public final class DeploymentRows {
         return query(c, WITH_STATUS + "WHERE d.parent_id = ? ORDER BY d.created_at, d.id", parentId);
     }
 
+    /** Child deployment id -> its robot's stored live progress (robots.agent_progress), where there is one. */
+    public java.util.Map<String, String> robotProgressOfChildren(Connection c, String parentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, r.agent_progress FROM deployments d "
+                + "JOIN robots r ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL")) {
+            ps.setString(1, parentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                java.util.Map<String, String> out = new java.util.HashMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+                return out;
+            }
+        }
+    }
+
     /** What a robot should act on now: its dispatched deployments, oldest first. */
     public List<DeploymentRow> dispatchedForRobot(Connection c, String robotId) throws SQLException {
         return query(c, WITH_STATUS + "WHERE d.robot_id = ? AND e.status = 'dispatched' ORDER BY d.created_at, d.id",

@@ -13,14 +13,14 @@ import java.util.Optional;
 public final class RobotRows {
     /** The last three: what the agent reported with its latest poll that had them (null: never). */
     public record RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt, Long clockSkewMs,
-                           String agentMetrics, Instant agentReportedAt) {
+                           String agentMetrics, Instant agentReportedAt, String agentProgress) {
         public RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt) {
-            this(id, name, createdAt, lastSeenAt, null, null, null);
+            this(id, name, createdAt, lastSeenAt, null, null, null, null);
         }
     }
 
     private static final String COLUMNS =
-            "id, name, created_at, last_seen_at, clock_skew_ms, agent_metrics, agent_reported_at";
+            "id, name, created_at, last_seen_at, clock_skew_ms, agent_metrics, agent_reported_at, agent_progress";
 
     /** A robot belongs to the organisation of the operator token that enrolled it. */
     public void insert(Connection c, String org, RobotRow robot, String tokenSha256) throws SQLException {
@@ -77,8 +77,15 @@ public final class RobotRows {
         }
     }
 
-    /** One robot's presence for {@link #markPresence}; null fields keep what is stored. */
-    public record Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt) {
+    /**
+     * One robot's presence for {@link #markPresence}; null fields keep what is stored. {@code progress} (the
+     * agent's Roboflare-Agent-Progress header) is written with {@code progressAt} when that is not null.
+     */
+    public record Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt,
+                           String progress, Instant progressAt) {
+        public Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt) {
+            this(robotId, seenAt, clockSkewMs, agentMetrics, reportedAt, null, null);
+        }
     }
 
     /**
@@ -88,7 +95,9 @@ public final class RobotRows {
      */
     public void markPresence(Connection c, List<Presence> batch) throws SQLException {
         try (PreparedStatement seen = c.prepareStatement(MARK_SEEN);
-             PreparedStatement report = c.prepareStatement(MARK_AGENT_REPORT)) {
+             PreparedStatement report = c.prepareStatement(MARK_AGENT_REPORT);
+             PreparedStatement progress = c.prepareStatement(MARK_PROGRESS)) {
+            boolean anyProgress = false;
             for (Presence p : batch) {
                 if (p.seenAt() != null) {
                     bindSeen(seen, p.robotId(), p.seenAt());
@@ -98,11 +107,23 @@ public final class RobotRows {
                     bindAgentReport(report, p.robotId(), p.clockSkewMs(), p.agentMetrics(), p.reportedAt());
                     report.addBatch();
                 }
+                if (p.progressAt() != null) {
+                    progress.setString(1, p.progress());
+                    progress.setLong(2, Times.toMicros(p.progressAt()));
+                    progress.setString(3, p.robotId());
+                    progress.addBatch();
+                    anyProgress = true;
+                }
             }
             seen.executeBatch();
             report.executeBatch();
+            if (anyProgress) {
+                progress.executeBatch();
+            }
         }
     }
+
+    private static final String MARK_PROGRESS = "UPDATE robots SET agent_progress = ?, agent_progress_at = ? WHERE id = ?";
 
     private static final String MARK_SEEN = "UPDATE robots SET last_seen_at = ? WHERE id = ?";
 
@@ -131,6 +152,6 @@ public final class RobotRows {
         Long clockSkewMs = rs.wasNull() ? null : skew;
         return new RobotRow(rs.getString("id"), rs.getString("name"), Rows.instant(rs, "created_at"),
                 Rows.nullableInstant(rs, "last_seen_at"), clockSkewMs, rs.getString("agent_metrics"),
-                Rows.nullableInstant(rs, "agent_reported_at"));
+                Rows.nullableInstant(rs, "agent_reported_at"), rs.getString("agent_progress"));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,8 @@ final class UiSessions {
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Session(String tokenSha256, Instant expiry) {
+    /** {@code csrf}: a second random value, put in the page's forms and required back with every form post. */
+    record Session(String tokenSha256, Instant expiry, String csrf) {
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -37,19 +39,23 @@ final class UiSessions {
     }
 
     String open(String tokenSha256) {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = random();
         Instant now = clock.instant();
         if (sessions.size() >= MAX_SESSIONS) {
             purgeExpired();
         }
         while (sessions.size() >= MAX_SESSIONS) {
-            sessions.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Session::expiry)))
+            sessions.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.comparing(Session::expiry)))
                     .ifPresent(oldest -> sessions.remove(oldest.getKey()));
         }
-        sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME)));
+        sessions.put(id, new Session(tokenSha256, now.plus(LIFETIME), random()));
         return id;
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Drops expired sessions; a timer runs it every minute while the server runs. */
@@ -81,13 +87,18 @@ final class UiSessions {
         return sessions.size();
     }
 
-    /** The SHA-256 of the token behind a live session. */
-    Optional<String> tokenSha256(String id) {
+    /** A live session. */
+    Optional<Session> find(String id) {
         if (id == null) {
             return Optional.empty();
         }
         Session s = sessions.get(id);
-        return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s.tokenSha256()) : Optional.empty();
+        return s != null && s.expiry().isAfter(clock.instant()) ? Optional.of(s) : Optional.empty();
+    }
+
+    /** The SHA-256 of the token behind a live session. */
+    Optional<String> tokenSha256(String id) {
+        return find(id).map(Session::tokenSha256);
     }
 
     void close(String id) {
