@@ -139,7 +139,8 @@ class DockerAgentTest {
         assertThat(log("agent-3.log")).contains("step=watch outcome=resumed").contains("step=watch outcome=ok");
         assertThat(engine.running(releaseIds)).singleElement()
                 .satisfies(c -> assertThat(c.getLabels()).containsEntry("roboflare.release_id", releaseId(v2)));
-        assertThat(engine.appContainers(List.of(releaseId(v1)))).as("the previous container is kept, stopped")
+        assertThat(engine.appContainers(List.of(releaseId(v1)))).as("the previous container is kept, stopped; "
+                        + "prune lines: " + log("agent-3.log").lines().filter(l -> l.contains("step=prune")).toList())
                 .singleElement().extracting(Container::getState).isNotEqualTo("running");
     }
 
