@@ -180,11 +180,24 @@ final class ArtifactRoutes {
         }
     }
 
+    /**
+     * A download must be read at {@link #MIN_READ_RATE} bytes a second on average once its first 10 s have passed;
+     * a slower reader is cut off, so it cannot keep one of the capped download slots for hours. (Jetty's own minimum
+     * response rate also counts the time the server takes to finish small responses, and cut polls on a busy host.)
+     */
+    static final long MIN_READ_RATE = 1024;
+
     private static void copy(FileChannel in, long start, long length, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         long position = start;
         long remaining = length;
+        long startNanos = System.nanoTime();
         while (remaining > 0) {
+            long graceOverMs = (System.nanoTime() - startNanos) / 1_000_000 - 10_000;
+            if (graceOverMs > 0 && position - start < MIN_READ_RATE * graceOverMs / 1000) {
+                throw new IOException("the client reads the download at under " + MIN_READ_RATE + " B/s",
+                        new java.util.concurrent.TimeoutException()); // Problems: 408, not logged as an error
+            }
             buf.clear();
             if (remaining < buf.capacity()) {
                 buf.limit((int) remaining);

@@ -15,9 +15,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * without a thread (a slow-header client costs a socket, bounded by {@link HeaderDeadline} and the connection
  * limit); a thread is taken when a handler reads a body or writes a response, so:
  * <ul>
- * <li>a body must arrive at 1 KiB/s on average after its first 5 s ({@link MinimumBodyRate}), a response be read at
- * {@link #MIN_DATA_RATE} on average, and a blocked read or write gives up after {@link #IO_TIMEOUT_MS} without a
- * byte;</li>
+ * <li>a body must arrive at 1 KiB/s on average after its first 5 s ({@link MinimumBodyRate}), a download be read
+ * at that rate after its first 10 s (ArtifactRoutes), and a blocked read or write gives up after
+ * {@link #IO_TIMEOUT_MS} without a byte. Jetty's own minimum data rates are not used: they count the server's own
+ * pauses too, and cut small requests and responses on a busy host;</li>
  * <li>{@link RequestBodyGate} caps how many requests may be reading a body or sending a download at once, so
  * those never take every thread: requests without a body (polls, every GET) always find one;</li>
  * <li>request headers must be complete within 5 to 10 s ({@link HeaderDeadline});</li>
@@ -28,8 +29,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ServerLimits {
     static final int MAX_THREADS = 250;
     static final int MAX_CONNECTIONS = 4096;
-    /** Bytes per second, averaged over a whole response. */
-    static final long MIN_DATA_RATE = 1024;
     static final long IO_TIMEOUT_MS = 10_000;
     /** A connection idle between requests is closed after this. */
     static final long CONNECTION_IDLE_TIMEOUT_MS = 20_000;
@@ -63,7 +62,6 @@ public final class ServerLimits {
     }
 
     private static void limit(HttpConfiguration http) {
-        http.setMinResponseDataRate(MIN_DATA_RATE);
         http.setIdleTimeout(IO_TIMEOUT_MS);
         http.setSendServerVersion(false);
     }
