@@ -20,18 +20,12 @@ interface BootEnv {
     /** Sets all of {@code values} in one atomic write. */
     void set(Map<String, String> values) throws IOException;
 
-    /** U-Boot: {@code fw_setenv -s SCRIPT} writes the whole script as one new environment copy. */
+    /** U-Boot: {@code fw_setenv -s SCRIPT} (lines NAME=VALUE) writes the whole script as one new environment copy. */
     record UBoot(Path config) implements BootEnv {
         @Override
         public String get(String name) throws IOException {
-            try {
-                return Tool.run(withConfig("fw_printenv", "-n", name)).strip();
-            } catch (IOException e) {
-                if (e.getMessage().contains("not defined")) {
-                    return null;
-                }
-                throw e;
-            }
+            String v = Tool.run(withConfig("fw_printenv", "-n", name)).strip();
+            return v.isEmpty() ? null : v;
         }
 
         @Override
@@ -39,7 +33,7 @@ interface BootEnv {
             Path script = Files.createTempFile("roboflare-fw_setenv", ".txt");
             try {
                 StringBuilder sb = new StringBuilder();
-                values.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
+                values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n')); // 0.3.2 reads NAME=VALUE
                 Files.writeString(script, sb, StandardCharsets.UTF_8);
                 Tool.run(withConfig("fw_setenv", "-s", script.toString()));
             } finally {
