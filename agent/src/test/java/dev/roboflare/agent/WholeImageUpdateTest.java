@@ -158,6 +158,48 @@ class WholeImageUpdateTest {
         assertThat(reboots()).isZero();
     }
 
+    @Test
+    void anAppThatExitsOnTheNewOsRevertsRebootsAndIsReportedFromTheOldSlot() throws Exception {
+        Path crash = dir.resolve("new-os-breaks-the-app");
+        String app = cp.deploy("1.0.0", ArtifactKind.APP_TARBALL, "app", dev.roboflare.agent.testing.Tarballs.app(
+                "if [ -e " + crash + " ]; then echo 'cannot open /dev/ot_module'; exit 3; fi; exec sleep 300"),
+                "{\"entrypoint\": [\"bin/app\"]}");
+        agent("ot2part", "OT-2 Standard", null, dir.resolve("agent-0.log"));
+        waitUntil(() -> !cp.eventsFor(app).isEmpty());
+        String dep = cp.deploy("7.1.0", ArtifactKind.FULL_IMAGE_AB, "ot2-system.zip",
+                images.ot2Zip(images.ext4("ot2", 8, "new OS\n"), "OT-2 Standard", "robot"), "{}");
+        waitUntil(() -> reboots() > 0);
+
+        stopApp(); // a reboot ends the app too; on the new OS it fails
+        Files.writeString(crash, "");
+        Path onNew = reboot(false, "ot2part", "OT-2 Standard");
+        waitUntil(() -> reboots() > 0);
+        assertThat(cp.eventsFor(dep)).as("reported from the old slot, not before").isEmpty();
+        assertThat(env("ot2part")).isEqualTo("2");
+        assertThat(env("upgrade_available")).isEqualTo("0");
+        assertThat(read(onNew)).contains("step=watch outcome=exited").contains("step=revert outcome=rebooting");
+
+        stopApp();
+        Files.delete(crash);
+        Path onOld = reboot(false, "ot2part", "OT-2 Standard");
+        waitUntil(() -> !cp.eventsFor(dep).isEmpty());
+        assertThat(cp.eventsFor(dep)).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(DeploymentStatus.ROLLED_BACK);
+            assertThat(e.detail()).startsWith("release 7.1.0 exited with code 3").contains("rolled back to the "
+                    + "previous OS").contains("cannot open /dev/ot_module");
+        });
+        assertThat(read(onOld)).contains("step=revert outcome=ok");
+        stopApp();
+    }
+
+    void stopApp() throws IOException {
+        var s = new StateStore(dir.resolve("state")).load();
+        if (s.app() != null) {
+            new dev.roboflare.agent.launcher.DetachedProcessLauncher(dir.resolve("state"),
+                    java.time.Duration.ofSeconds(1)).stop(s.app());
+        }
+    }
+
     /** SIGKILL at the write, at the switch (before the environment write) and between that write and the reboot. */
     @ParameterizedTest
     @ValueSource(strings = {"write", "reboot", "booted"})
@@ -204,6 +246,7 @@ class WholeImageUpdateTest {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         boots++;
+        Files.deleteIfExists(dir.resolve("reboots")); // the agent asks again at each poll until it is stopped
         Files.writeString(dir.resolve("boot_id"), "boot-" + boots + "\n");
         Files.writeString(dir.resolve("booted"), (fallBack || env(variable).equals("2") ? slot2 : slot3) + "\n");
         Path log = dir.resolve("agent-after-boot-" + boots + ".log");
