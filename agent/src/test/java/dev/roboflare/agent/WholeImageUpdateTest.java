@@ -51,7 +51,7 @@ class WholeImageUpdateTest {
     String slot2;
     String slot3;
     int boots;
-    int agentRuns;
+    String bootEnv = "uboot";
 
     @BeforeEach
     void robot() throws IOException {
@@ -103,6 +103,28 @@ class WholeImageUpdateTest {
         assertThat(env("ot2part")).isEqualTo("3");
         assertThat(env("upgrade_available")).isEqualTo("0");
         assertThat(read(log2)).contains("step=booted outcome=new-slot slot=3");
+    }
+
+    @Test
+    void plainXzImageThroughGrubIsAppliedAfterTheReboot() throws Exception {
+        bootEnv = "grub";
+        run("grub-editenv", dir.resolve("grubenv").toString(), "create");
+        run("grub-editenv", dir.resolve("grubenv").toString(), "set", "root_part=2", "bootlimit=3");
+        Path rootfs = images.ext4("plain", 8, "plain OS\n");
+        String dep = cp.deploy("9.0.0", ArtifactKind.FULL_IMAGE_AB, "plain.img.xz",
+                Files.readAllBytes(images.xz(rootfs)), "{}");
+        agent("root_part", "OT-3 Standard", null, dir.resolve("agent-1.log"));
+        waitUntil(() -> reboots() > 0);
+        assertThat(env("root_part")).isEqualTo("3");
+        assertThat(env("upgrade_available")).isEqualTo("1");
+        assertThat(read(dir.resolve("agent-1.log"))).contains("xz image written into slot 3");
+
+        reboot(false, "root_part", "OT-3 Standard");
+        waitUntil(() -> !cp.eventsFor(dep).isEmpty());
+        assertThat(cp.eventsFor(dep)).singleElement().extracting(FakeControlPlane.Received::status)
+                .isEqualTo(DeploymentStatus.APPLIED);
+        assertThat(env("upgrade_available")).isEqualTo("0");
+        assertThat(fileInSlot(slot3, OS_FILE)).isEqualTo("plain OS\n");
     }
 
     @Test
@@ -261,7 +283,8 @@ class WholeImageUpdateTest {
                 "--control-plane", cp.url(), "--token-file", dir.resolve("token").toString(),
                 "--state-dir", dir.resolve("state").toString(), "--poll-interval", "100ms", "--watch-window", "1s",
                 "--max-backoff", "500ms", "--slot-variable", variable, "--slots", "2=" + slot2 + ",3=" + slot3,
-                "--boot-env-config", dir.resolve("fw_env.config").toString(),
+                "--boot-env", bootEnv, "--boot-env-config",
+                dir.resolve(bootEnv.equals("grub") ? "grubenv" : "fw_env.config").toString(),
                 "--image-cert", dir.resolve("robot.crt").toString(), "--robot-type", robotType,
                 "--reboot-command", "echo reboot >> " + dir.resolve("reboots"),
                 "--booted-slot-command", "cat " + dir.resolve("booted"),
@@ -282,6 +305,11 @@ class WholeImageUpdateTest {
     }
 
     String env(String name) throws IOException {
+        if (bootEnv.equals("grub")) {
+            return run("grub-editenv", dir.resolve("grubenv").toString(), "list").lines()
+                    .filter(l -> l.startsWith(name + "=")).map(l -> l.substring(name.length() + 1)).findFirst()
+                    .orElse("");
+        }
         return run("fw_printenv", "-c", dir.resolve("fw_env.config").toString(), "-n", name).strip();
     }
 
