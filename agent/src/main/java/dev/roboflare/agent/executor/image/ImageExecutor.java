@@ -36,13 +36,21 @@ public final class ImageExecutor implements Executor, WholeImage {
 
     @Override
     public String refusal(DeploymentRecord d) {
+        String booted;
         try {
-            if (BootedSlot.of(s) == null && SwitchRecord.load(record(), d.id()) == null) {
+            booted = BootedSlot.of(s);
+            if (booted == null) {
                 return "the booted slot is not one of --slots (" + s.slots() + ") according to "
                         + BootedSlot.source(s) + "; set --slots or --booted-slot-command for this board";
             }
         } catch (IOException e) {
             return "cannot tell which slot booted (" + BootedSlot.source(s) + "): " + e.getMessage();
+        }
+        Path inactive = s.slots().device(s.slots().other(booted));
+        try {
+            SlotWriter.capacity(inactive);
+        } catch (IOException | NumberFormatException e) {
+            return "the inactive slot " + inactive + " is not a block device this agent can size: " + e.getMessage();
         }
         return null;
     }
