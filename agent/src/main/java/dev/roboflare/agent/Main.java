@@ -8,6 +8,7 @@ import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.executor.Executor;
 import dev.roboflare.agent.executor.ExecutorRegistry;
+import dev.roboflare.agent.executor.image.ImageExecutor;
 import dev.roboflare.agent.executor.container.ExecutorSelection;
 import dev.roboflare.agent.executor.module.ModuleExecutor;
 import dev.roboflare.agent.executor.tarball.TarballExecutor;
@@ -128,6 +129,48 @@ public final class Main implements Callable<Integer> {
             + "with this SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256).")
     String pinSha256;
 
+    @Option(names = "--slot-variable", paramLabel = "NAME", description = "full_image_ab: the boot environment "
+            + "variable that picks the root slot (OT-2: ot2part, Flex: root_part).")
+    String slotVariable;
+
+    @Option(names = "--slots", paramLabel = "VALUE=DEVICE,VALUE=DEVICE", description = "full_image_ab: the two root "
+            + "slots, the slot variable's value and the block device of each (OT-2 and Flex: "
+            + "2=/dev/mmcblk0p2,3=/dev/mmcblk0p3). Without it full_image_ab deployments are refused.")
+    String slots;
+
+    @Option(names = "--boot-env", paramLabel = "uboot|grub", defaultValue = "uboot", description = "full_image_ab: "
+            + "the bootloader whose environment switches slots (fw_setenv, or grub-editenv). Default: ${DEFAULT-VALUE}.")
+    String bootEnv;
+
+    @Option(names = "--boot-env-config", paramLabel = "FILE", description = "full_image_ab: U-Boot: libubootenv's "
+            + "fw_env.config (default its own /etc/fw_env.config); GRUB: the grubenv file (default /boot/grub/grubenv).")
+    Path bootEnvConfig;
+
+    @Option(names = "--image-cert", paramLabel = "FILE", defaultValue = "/etc/opentrons-robot-signing-key.crt",
+            description = "full_image_ab: the certificate whose key signs system images (.hash.sig). Default: "
+                    + "${DEFAULT-VALUE}; when it does not exist, signatures are not checked (said at start-up).")
+    Path imageCert;
+
+    @Option(names = "--robot-type", paramLabel = "TYPE", description = "full_image_ab: this robot's type, matched "
+            + "with the image's VERSION.json robot_type (default: robot_type in /etc/VERSION.json).")
+    String robotType;
+
+    @Option(names = "--reboot-command", paramLabel = "CMD", defaultValue = "systemctl reboot", description =
+            "full_image_ab: how the agent reboots the robot into the new (or old) slot. Default: ${DEFAULT-VALUE}.")
+    String rebootCommand;
+
+    @Option(names = "--booted-slot-command", paramLabel = "CMD", description = "full_image_ab: prints the booted "
+            + "slot's device (one of --slots), for boards whose /proc/cmdline has no usable root=.")
+    String bootedSlotCommand;
+
+    @Option(names = "--preserve-file", paramLabel = "FILE", split = ",", description = "full_image_ab: files "
+            + "copied into the new root after it is written, when it is ext4. Default: /etc/machine-id.")
+    List<Path> preserveFiles = new ArrayList<>();
+
+    @Option(names = "--boot-id-file", paramLabel = "FILE", defaultValue = "/proc/sys/kernel/random/boot_id",
+            hidden = true, description = "TEST ONLY: a file that changes at every boot.")
+    Path bootIdFile;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -235,8 +278,17 @@ public final class Main implements Callable<Integer> {
         SdNotify.install(notify);
         notify.ready(loaded.inFlight() == null ? "idle" : "resuming deployment " + loaded.inFlight().id() + " at "
                 + loaded.inFlight().phase());
+        dev.roboflare.agent.executor.image.ImageSettings images;
+        try {
+            images = imageSettings();
+        } catch (IOException | IllegalArgumentException e) {
+            Log.error().kv("step", "config").kv("outcome", "error").msg(e.getMessage()).emit();
+            return 2;
+        }
+        Log.info().kv("step", "config").kv("outcome", "full-image").msg(images == null ? "full_image_ab: not "
+                + "configured (no --slots); whole-image deployments are refused" : images.startupLine()).emit();
         DeployContext ctx = new DeployContext(store, loaded, executors(chosen, state, modulesDirs(),
-                        moduleTimeout, robotId), chosen.launcher(),
+                        moduleTimeout, robotId, images), chosen.launcher(),
                 new ArtifactDownloader(client::downloads, state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow, new DiskPreflight(state, diskReserve),
@@ -273,6 +325,20 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** The A/B settings, or null when --slots is not given (whole images are then refused). */
+    dev.roboflare.agent.executor.image.ImageSettings imageSettings() throws IOException {
+        if (slots == null) {
+            return null;
+        }
+        if (slotVariable == null) {
+            throw new IllegalArgumentException("--slots needs --slot-variable (OT-2: ot2part, Flex: root_part)");
+        }
+        return dev.roboflare.agent.executor.image.ImageSettings.of(slotVariable, slots, bootEnv, bootEnvConfig,
+                imageCert, robotType, dev.roboflare.agent.executor.image.ImageSettings.VERSION_JSON, rebootCommand,
+                bootedSlotCommand, bootIdFile, preserveFiles.isEmpty() ? List.of(Path.of("/etc/machine-id"))
+                        : preserveFiles);
+    }
+
     List<Path> modulesDirs() {
         return modulesDirs.isEmpty() ? List.of(Path.of("/usr/share/roboflare/modules/v3"),
                 Path.of("/usr/share/mender/modules/v3")) : modulesDirs;
@@ -280,7 +346,8 @@ public final class Main implements Callable<Integer> {
 
     /** The handler of each artifact kind: one line per kind; container_image only with a container engine. */
     static ExecutorRegistry executors(ExecutorSelection.Chosen chosen, Path state, List<Path> modulesDirs,
-                                      Duration moduleTimeout, String deviceType) {
+                                      Duration moduleTimeout, String deviceType,
+                                      dev.roboflare.agent.executor.image.ImageSettings images) {
         List<Executor> handlers = new ArrayList<>(List.of(new TarballExecutor(state),
                 new ModuleExecutor(state, modulesDirs, moduleTimeout, deviceType == null ? "roboflare-robot"
                         : deviceType)));
@@ -290,6 +357,12 @@ public final class Main implements Callable<Integer> {
         } else {
             absent.put(ArtifactKind.CONTAINER_IMAGE, "container_image needs the Docker executor (--executor docker, "
                     + "or auto with a container engine that answers)");
+        }
+        if (images != null) {
+            handlers.add(new ImageExecutor(state, images));
+        } else {
+            absent.put(ArtifactKind.FULL_IMAGE_AB, "full_image_ab needs --slots and --slot-variable on this robot "
+                    + "(see agent/README.md, whole-image updates)");
         }
         return new ExecutorRegistry(handlers, absent);
     }

@@ -67,7 +67,7 @@ class AgentLoopTest {
         ControlPlaneClient client = new ControlPlaneClient(cp.url(), TOKEN);
         client.reportProgressEvery(Duration.ofMillis(100));
         DeployContext ctx = new DeployContext(store, store.load(), Main.executors(new ExecutorSelection.Chosen("symlink", null,
-                        null, "test"), state, List.of(state.resolve("no-modules")), Duration.ofSeconds(5), null),
+                        null, "test"), state, List.of(state.resolve("no-modules")), Duration.ofSeconds(5), null, null),
                 new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"), null), new Outbox(state),
                 new SelfUpdateGuard(null), WATCH);

@@ -9,12 +9,17 @@ import static dev.roboflare.agent.deploy.Phase.EXTRACT;
 import static dev.roboflare.agent.deploy.Phase.REPORT;
 import static dev.roboflare.agent.deploy.Phase.ROLLBACK;
 import static dev.roboflare.agent.deploy.Phase.SWITCH;
+import static dev.roboflare.agent.deploy.Phase.BOOTED;
+import static dev.roboflare.agent.deploy.Phase.REBOOT;
+import static dev.roboflare.agent.deploy.Phase.REVERT;
 import static dev.roboflare.agent.deploy.Phase.VERIFY;
 import static dev.roboflare.agent.deploy.Phase.WATCH;
+import static dev.roboflare.agent.deploy.Phase.WRITE;
 import static dev.roboflare.agent.deploy.StepResult.Kind.APP_EXITED;
 import static dev.roboflare.agent.deploy.StepResult.Kind.FAILED;
 import static dev.roboflare.agent.deploy.StepResult.Kind.GAVE_UP;
 import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
+import static dev.roboflare.agent.deploy.StepResult.Kind.WHOLE_IMAGE;
 
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
@@ -33,11 +38,17 @@ import java.util.UUID;
  * The whole life of a deployment, in one place.
  *
  * <pre>
- *   check ─▶ download ─▶ verify ─▶ extract ─▶ switch ─▶ watch ─▶ commit ─(applied)─▶ cleanup ─▶ report ─▶ done
+ *   check ─ok─▶ download ─ok─▶ verify ─ok─▶ extract ─ok─▶ switch ─ok─▶ watch ─ok─▶ commit ─ok (applied)─▶ cleanup ─▶ report ─▶ done
+ *     │            │             │             │             │            │            │                  ▲
+ *     └── failed ──┴─── failed ──┴─── failed ──┴──────────▶  │            │            │                  │
+ *                                                 cleanup    └ app exited ┴─ refused ──┴─▶ rollback ──────┘
+ *                                                                                        (rolled_back, or failed)
  *
- *   check … switch ─────── failed ────────────────────────────────────────────────▶ cleanup
- *   switch, watch, commit ── app exited, apply or commit refused ──▶ rollback ──────▶ cleanup
- *                                                            (rolled_back, or failed)
+ *   A whole OS image (full_image_ab) leaves verify for its own phases and joins again at commit / cleanup:
+ *   verify ─whole image─▶ write ─ok─▶ reboot ─ok─▶ booted ─ok (new slot, app survived the watch)─▶ commit
+ *                           │        (env write,     │
+ *                           failed ▶ cleanup          └ app exited / old slot booted ─▶ revert ─▶ cleanup
+ *                                   reboot asked)                       (env back, reboot into the old slot)
  * </pre>
  *
  * What a phase does with the artifact is the kind's {@link dev.roboflare.agent.executor.Executor} (install at
@@ -57,11 +68,15 @@ public final class DeploymentMachine {
     static {
         row(CHECK, OK, DOWNLOAD, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(DOWNLOAD, OK, VERIFY, FAILED, CLEANUP, GAVE_UP, CLEANUP);
-        row(VERIFY, OK, EXTRACT, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(VERIFY, OK, EXTRACT, WHOLE_IMAGE, WRITE, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(EXTRACT, OK, SWITCH, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(SWITCH, OK, WATCH, APP_EXITED, ROLLBACK, FAILED, CLEANUP, GAVE_UP, ROLLBACK); // failed: engine down
         row(WATCH, OK, COMMIT, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
         row(COMMIT, OK, CLEANUP, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
+        row(WRITE, OK, REBOOT, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(REBOOT, OK, BOOTED, FAILED, CLEANUP, GAVE_UP, REVERT); // failed: the environment could not be written
+        row(BOOTED, OK, COMMIT, APP_EXITED, REVERT, GAVE_UP, REVERT);
+        row(REVERT, OK, CLEANUP, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(ROLLBACK, OK, CLEANUP, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(CLEANUP, OK, REPORT, GAVE_UP, REPORT);
         row(REPORT, OK, DONE);
@@ -76,6 +91,10 @@ public final class DeploymentMachine {
             Map.entry(WATCH, new WatchStep()),
             Map.entry(COMMIT, new CommitStep()),
             Map.entry(ROLLBACK, new RollbackStep()),
+            Map.entry(WRITE, new WriteStep()),
+            Map.entry(REBOOT, new RebootStep()),
+            Map.entry(BOOTED, new BootedStep()),
+            Map.entry(REVERT, new RevertStep()),
             Map.entry(CLEANUP, new CleanupStep()),
             Map.entry(REPORT, new ReportStep())));
 
@@ -195,7 +214,7 @@ public final class DeploymentMachine {
         String why = "the agent was interrupted " + (f.entries(phase.word()) - 1) + " times during phase "
                 + phase.word() + "; giving up on it";
         DeployContext.line(Log.Priority.ERROR, f, phase).kv("outcome", "gave-up").msg(why).emit();
-        if (TABLE.get(phase).get(GAVE_UP) == ROLLBACK) {
+        if (TABLE.get(phase).get(GAVE_UP) == ROLLBACK || TABLE.get(phase).get(GAVE_UP) == REVERT) {
             return new StepResult(GAVE_UP, f.withProblem(why), null, null);
         }
         if (f.outcome() != null) { // cleanup after a decided outcome: the outcome stands

@@ -14,6 +14,14 @@ public enum Phase {
     SWITCH("switch"),
     WATCH("watch"),
     COMMIT("commit"),
+    /** A whole OS image: written into the inactive slot. */
+    WRITE("write"),
+    /** A whole OS image: the boot environment points at the new slot (one atomic write), then the reboot. */
+    REBOOT("reboot"),
+    /** A whole OS image, after the reboot: which slot booted; the app is watched on the new one. */
+    BOOTED("booted"),
+    /** A whole OS image: the boot environment back at the old slot, and a reboot into it when needed. */
+    REVERT("revert"),
     ROLLBACK("rollback"),
     CLEANUP("cleanup"),
     REPORT("report"),

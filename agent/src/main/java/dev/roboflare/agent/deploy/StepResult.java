@@ -13,6 +13,8 @@ public record StepResult(Kind kind, InFlight flight, DeploymentStatus status, St
         OK,
         /** The deployment cannot succeed; {@code detail} says why (reported as failed, or the rollback's end). */
         FAILED,
+        /** The verified artifact is a whole OS image: it is written to the other slot, not extracted. */
+        WHOLE_IMAGE,
         /** The new app is not running (it exited, or could not start): roll back. */
         APP_EXITED,
         /** Nothing decided; try the same phase again later (network down, signed URL expired). */

@@ -32,6 +32,9 @@ final class VerifyStep implements Step {
         }
         DeployContext.line(Log.Priority.INFO, f, Phase.VERIFY).kv("outcome", "ok").kv("bytes", m.size())
                 .kv("sha256", m.sha256()).emit();
+        if (ctx.executors.of(a) instanceof dev.roboflare.agent.executor.WholeImage) {
+            return new StepResult(StepResult.Kind.WHOLE_IMAGE, f, null, null);
+        }
         return StepResult.ok(f);
     }
 }

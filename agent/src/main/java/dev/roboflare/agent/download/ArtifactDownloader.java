@@ -173,7 +173,7 @@ public final class ArtifactDownloader {
         return u == null ? url : u.host() + ":" + u.port();
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -181,7 +181,7 @@ public final class ArtifactDownloader {
         }
     }
 
-    static String hex(MessageDigest md) {
+    public static String hex(MessageDigest md) {
         return HexFormat.of().formatHex(md.digest());
     }
 
