@@ -12,7 +12,8 @@ SIGTERM ends the run early (the summary is still written). Prints one line `FLEE
 --out writes the same JSON plus every acknowledged event and every 5xx body to that file.
 
 Usage: fleet_sim.py --url URL --tokens FILE [--interval 60] [--duration 300] [--connections 32] [--apply]
-                    [--until-applied N] [--out FILE]"""
+                    [--until-applied N]
+                    (runs --duration seconds, longer until N reports are acknowledged) [--out FILE]"""
 import argparse
 import asyncio
 import heapq
@@ -185,9 +186,8 @@ async def run(args):
     workers = [asyncio.create_task(worker()) for _ in range(args.connections)]
     while not stop.is_set():
         now = time.monotonic()
-        if now - start >= args.duration:
-            break
-        if args.until_applied and len(fleet.acked) >= args.until_applied:
+        if now - start >= args.duration and (len(fleet.acked) >= args.until_applied
+                                              or now - start >= 2 * args.duration):
             break
         if due and due[0][0] <= now:
             await queue.put(heapq.heappop(due)[1])
@@ -212,7 +212,7 @@ def main():
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--timeout", type=float, default=10)
     p.add_argument("--apply", action="store_true", help="report each dispatched deployment as applied")
-    p.add_argument("--until-applied", type=int, default=0, help="stop once this many reports are acknowledged")
+    p.add_argument("--until-applied", type=int, default=0, help="after --duration, go on (up to twice as long) until this many reports are acknowledged")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out")
     args = p.parse_args()
