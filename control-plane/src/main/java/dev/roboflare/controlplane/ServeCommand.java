@@ -90,13 +90,23 @@ final class ServeCommand implements Callable<Integer> {
                     + "keep it within 1s..1h); default: each agent's own --poll-interval")
     Duration agentPollInterval;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve GET /metrics (Prometheus text) on this port (0 picks a free one); default: not served")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address of the metrics port; loopback unless the scraper runs elsewhere. "
+                    + "Default: ${DEFAULT-VALUE}")
+    String metricsBind;
+
     @Override
     public Integer call() throws Exception {
         String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
                 : java.nio.file.Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
         ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
                 databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig(), agentPollInterval);
-        ControlPlane controlPlane = ControlPlane.start(config);
+        ControlPlane controlPlane = ControlPlane.start(config,
+                metricsPort == null ? null : new ControlPlane.MetricsOptions(metricsBind, metricsPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controlPlane.close();

@@ -54,6 +54,7 @@ public final class EventRows {
             }
             ps.executeUpdate();
         }
+        countAppended(status, source, 1);
         return new Event(eventId, status, detail, now, robotSeq);
     }
 
@@ -118,6 +119,15 @@ public final class EventRows {
                 ps.executeBatch();
             }
         }
+        java.util.Map<DeploymentStatus, Long> byStatus = new java.util.EnumMap<>(DeploymentStatus.class);
+        rows.forEach(e -> byStatus.merge(e.status(), 1L, Long::sum));
+        byStatus.forEach((status, n) -> countAppended(status, source, n));
+    }
+
+    private static void countAppended(DeploymentStatus status, Source source, long n) {
+        Transactor.afterCommit(() -> io.micrometer.core.instrument.Metrics.counter(
+                dev.roboflare.controlplane.metrics.ControlPlaneMetrics.EVENTS_APPENDED, "status", status.wire(),
+                "reported_by", source.name().toLowerCase(java.util.Locale.ROOT)).increment(n));
     }
 
     public Optional<Event> find(Connection c, String deploymentId, String eventId) throws SQLException {
