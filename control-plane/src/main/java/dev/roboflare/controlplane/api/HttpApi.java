@@ -58,6 +58,7 @@ public final class HttpApi {
         new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens(), s.organisations()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
+        new OpenApiDocument().register(app, operator);
         new dev.roboflare.controlplane.ui.StatusPage(s, clock).register(app); // read-only status page at /ui
         return app;
     }
