@@ -94,6 +94,7 @@ class Fleet:
         self.args, self.tokens = args, tokens
         self.seq = [0] * len(tokens)
         self.latencies = []
+        self.lags = []  # how late each poll started: the generator keeping up, or not
         self.answers = {}  # "poll 200", "event 201", ...
         self.errors = {}  # "poll ConnectionRefusedError", ...
         self.server_errors = []  # every 5xx: what answered it, when
@@ -150,14 +151,15 @@ class Fleet:
             del self.pending[key]
 
     def summary(self, seconds):
-        lat = sorted(self.latencies)
+        lat, lags = sorted(self.latencies), sorted(self.lags)
 
-        def pct(p):
-            return round(lat[min(len(lat) - 1, int(len(lat) * p))] * 1000, 2) if lat else None
+        def pct(p, values=lat):
+            return round(values[min(len(values) - 1, int(len(values) * p))] * 1000, 2) if values else None
 
         return {"robots": len(self.tokens), "seconds": round(seconds, 1), "polls": self.polls,
                 "polls_per_second": round(self.polls / seconds, 1) if seconds else 0,
-                "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0), "answers": self.answers,
+                "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0),
+                "start_lag_p99_ms": pct(0.99, lags), "answers": self.answers,
                 "errors": self.errors, "server_errors": len(self.server_errors), "applied": len(self.acked),
                 "pending": len(self.pending)}
 
@@ -178,7 +180,8 @@ async def run(args):
     async def worker():
         http = Http(url.hostname, url.port or 80, args.timeout)
         while True:
-            robot = await queue.get()
+            due_at, robot = await queue.get()
+            fleet.lags.append(time.monotonic() - due_at)
             await fleet.visit(http, robot)
             heapq.heappush(due, (time.monotonic() + args.interval * rng.uniform(0.9, 1.1), robot))
             queue.task_done()
@@ -190,7 +193,7 @@ async def run(args):
                                               or now - start >= 2 * args.duration):
             break
         if due and due[0][0] <= now:
-            await queue.put(heapq.heappop(due)[1])
+            await queue.put(heapq.heappop(due))
         else:
             await asyncio.sleep(min(0.05, due[0][0] - now) if due else 0.05)
     await queue.join()

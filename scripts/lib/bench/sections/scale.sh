@@ -117,13 +117,14 @@ bench_scale() {
 import json, sys
 r = json.loads(sys.argv[1])
 errors = sum(r["errors"].values()) + sum(v for k, v in r["answers"].items() if not k.split()[1].startswith("2"))
-print(r["polls_per_second"], r["p50_ms"], r["p99_ms"], errors)
+print(r["polls_per_second"], r["p50_ms"], r["p99_ms"], errors, r["start_lag_p99_ms"])
 PY
-  local pps p50 p99 errors
-  read -r pps p50 p99 errors <"$dir/figures"
+  local pps p50 p99 errors lag
+  read -r pps p50 p99 errors lag <"$dir/figures"
   record scale "$n robots every ${interval}s: polls per second" polls/s - - "$pps"
   record scale "$n robots every ${interval}s: p50 latency (poll, through HAProxy)" ms - - "$p50"
   record scale "$n robots every ${interval}s: p99 latency (poll, through HAProxy)" ms le 50 "$p99"
+  record scale "$n robots every ${interval}s: p99 of how late the simulator started a poll (its own lag)" ms - - "$lag"
   record scale "$n robots every ${interval}s: errors (non-2xx answers, connection errors, timeouts)" errors le 0 "$errors"
   kill "$HAPROXY_PID" 2>/dev/null || true
   for i in "${pids[@]}"; do kill "$i" 2>/dev/null || true; done
