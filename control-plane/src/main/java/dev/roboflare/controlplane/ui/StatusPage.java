@@ -1,6 +1,6 @@
 package dev.roboflare.controlplane.ui;
 
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.controlplane.api.HttpApi;
 import dev.roboflare.controlplane.trust.OperatorTokens;
 import io.javalin.Javalin;
