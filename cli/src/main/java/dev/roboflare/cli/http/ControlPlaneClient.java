@@ -1,5 +1,6 @@
 package dev.roboflare.cli.http;
 
+import dev.roboflare.protocol.ApiRoutes;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,70 +60,70 @@ public final class ControlPlaneClient {
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        HttpUrl url = url("api", "artifacts").newBuilder().addQueryParameter("kind", kind.wire())
+        HttpUrl url = url(ApiRoutes.ARTIFACTS).newBuilder().addQueryParameter("kind", kind.wire())
                 .addQueryParameter("name", name).build();
         Request request = new Request.Builder().url(url).post(new ProgressBody(file, size, progress)).build();
         return created(request, OperatorApi.Artifact.class);
     }
 
     public Optional<OperatorApi.Artifact> findArtifact(String id) {
-        return find(url("api", "artifacts", id), OperatorApi.Artifact.class);
+        return find(url(ApiRoutes.ARTIFACT, id), OperatorApi.Artifact.class);
     }
 
     public OperatorApi.Release createRelease(OperatorApi.CreateRelease body) {
-        return created(post(url("api", "releases"), body, null), OperatorApi.Release.class).value();
+        return created(post(url(ApiRoutes.RELEASES), body, null), OperatorApi.Release.class).value();
     }
 
     public List<OperatorApi.Release> releases() {
-        return get(url("api", "releases"), new TypeReference<>() { });
+        return get(url(ApiRoutes.RELEASES), new TypeReference<>() { });
     }
 
     public Optional<OperatorApi.Release> findRelease(String id) {
-        return find(url("api", "releases", id), OperatorApi.Release.class);
+        return find(url(ApiRoutes.RELEASE, id), OperatorApi.Release.class);
     }
 
     public OperatorApi.RobotCredentials enrollRobot(String name) {
-        return created(post(url("api", "robots"), new OperatorApi.CreateRobot(name), null),
+        return created(post(url(ApiRoutes.ROBOTS), new OperatorApi.CreateRobot(name), null),
                 OperatorApi.RobotCredentials.class).value();
     }
 
     public List<OperatorApi.Robot> robots() {
-        return get(url("api", "robots"), new TypeReference<>() { });
+        return get(url(ApiRoutes.ROBOTS), new TypeReference<>() { });
     }
 
     public Optional<OperatorApi.Robot> findRobot(String id) {
-        return find(url("api", "robots", id), OperatorApi.Robot.class);
+        return find(url(ApiRoutes.ROBOT, id), OperatorApi.Robot.class);
     }
 
     public OperatorApi.Fleet createFleet(OperatorApi.CreateFleet body) {
-        return created(post(url("api", "fleets"), body, null), OperatorApi.Fleet.class).value();
+        return created(post(url(ApiRoutes.FLEETS), body, null), OperatorApi.Fleet.class).value();
     }
 
     public OperatorApi.Fleet addToFleet(String fleetId, String robotId) {
-        Request request = new Request.Builder().url(url("api", "fleets", fleetId, "robots", robotId))
+        Request request = new Request.Builder().url(url(ApiRoutes.FLEET_ROBOT, fleetId, robotId))
                 .put(RequestBody.create(new byte[0], null)).build();
         return call(request, OperatorApi.Fleet.class);
     }
 
     public List<OperatorApi.Fleet> fleets() {
-        return get(url("api", "fleets"), new TypeReference<>() { });
+        return get(url(ApiRoutes.FLEETS), new TypeReference<>() { });
     }
 
     public Optional<OperatorApi.Fleet> findFleet(String id) {
-        return find(url("api", "fleets", id), OperatorApi.Fleet.class);
+        return find(url(ApiRoutes.FLEET, id), OperatorApi.Fleet.class);
     }
 
     public Created<OperatorApi.Deployment> deploy(String idempotencyKey, OperatorApi.CreateDeployment body) {
-        return created(post(url("api", "deployments"), body, idempotencyKey), OperatorApi.Deployment.class);
+        return created(post(url(ApiRoutes.DEPLOYMENTS), body, idempotencyKey), OperatorApi.Deployment.class);
     }
 
     public OperatorApi.Deployment deployment(String id) {
-        return call(new Request.Builder().url(url("api", "deployments", id)).build(), OperatorApi.Deployment.class);
+        return call(new Request.Builder().url(url(ApiRoutes.DEPLOYMENT, id)).build(), OperatorApi.Deployment.class);
     }
 
     /** Newest first; with a robot id that robot's deployments (fleet children included), else top-level ones. */
     public List<OperatorApi.Deployment> deployments(String robotId, int limit) {
-        HttpUrl.Builder b = url("api", "deployments").newBuilder().addQueryParameter("limit", Integer.toString(limit));
+        HttpUrl.Builder b = url(ApiRoutes.DEPLOYMENTS).newBuilder().addQueryParameter("limit", Integer.toString(limit));
         if (robotId != null) {
             b.addQueryParameter("robot_id", robotId);
         }
@@ -130,48 +131,48 @@ public final class ControlPlaneClient {
     }
 
     public List<OperatorApi.Event> events(String deploymentId) {
-        return get(url("api", "deployments", deploymentId, "events"), new TypeReference<>() { });
+        return get(url(ApiRoutes.DEPLOYMENT_EVENTS, deploymentId), new TypeReference<>() { });
     }
 
     public dev.roboflare.protocol.SignedStatement addSignature(String releaseId,
                                                                dev.roboflare.protocol.SignedStatement body) {
-        return created(post(url("api", "releases", releaseId, "signatures"), body, null),
+        return created(post(url(ApiRoutes.RELEASE_SIGNATURES, releaseId), body, null),
                 dev.roboflare.protocol.SignedStatement.class).value();
     }
 
     public OperatorApi.RobotCredentials newRobotToken(String robotId) {
-        return created(post(url("api", "robots", robotId, "tokens"), java.util.Map.of(), null),
+        return created(post(url(ApiRoutes.ROBOT_TOKENS, robotId), java.util.Map.of(), null),
                 OperatorApi.RobotCredentials.class).value();
     }
 
     public List<dev.roboflare.protocol.TrustApi.RobotToken> revokeRobotTokens(String robotId, String tokenId) {
-        return exchange(post(url("api", "robots", robotId, "revoke"),
+        return exchange(post(url(ApiRoutes.ROBOT_REVOKE, robotId),
                 new dev.roboflare.protocol.TrustApi.RevokeRobotTokens(tokenId), null),
                 (status, replayed, body) -> JSON.readValue(body, new TypeReference<>() { }));
     }
 
     public dev.roboflare.protocol.TrustApi.Organisation createOrganisation(String name) {
-        return created(post(url("api", "orgs"), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name), null),
+        return created(post(url(ApiRoutes.ORGS), new dev.roboflare.protocol.TrustApi.CreateOrganisation(name), null),
                 dev.roboflare.protocol.TrustApi.Organisation.class).value();
     }
 
     public List<dev.roboflare.protocol.TrustApi.Organisation> organisations() {
-        return get(url("api", "orgs"), new TypeReference<>() { });
+        return get(url(ApiRoutes.ORGS), new TypeReference<>() { });
     }
 
     public dev.roboflare.protocol.TrustApi.OperatorTokenCreated createOperatorToken(String name, String org,
                                                                                     boolean readOnly) {
-        return created(post(url("api", "operator-tokens"),
+        return created(post(url(ApiRoutes.OPERATOR_TOKENS),
                 new dev.roboflare.protocol.TrustApi.CreateOperatorToken(name, readOnly, org), null),
                 dev.roboflare.protocol.TrustApi.OperatorTokenCreated.class).value();
     }
 
     public List<dev.roboflare.protocol.TrustApi.OperatorToken> operatorTokens() {
-        return get(url("api", "operator-tokens"), new TypeReference<>() { });
+        return get(url(ApiRoutes.OPERATOR_TOKENS), new TypeReference<>() { });
     }
 
     public dev.roboflare.protocol.TrustApi.OperatorToken revokeOperatorToken(String tokenId) {
-        return call(post(url("api", "operator-tokens", tokenId, "revoke"), java.util.Map.of(), null),
+        return call(post(url(ApiRoutes.OPERATOR_TOKEN_REVOKE, tokenId), java.util.Map.of(), null),
                 dev.roboflare.protocol.TrustApi.OperatorToken.class);
     }
 
@@ -182,12 +183,9 @@ public final class ControlPlaneClient {
 
     // --- plumbing ---------------------------------------------------------------------------------------------
 
-    private HttpUrl url(String... segments) {
-        HttpUrl.Builder b = base.newBuilder();
-        for (String s : segments) {
-            b.addPathSegment(s);
-        }
-        return b.build();
+    /** The route (ApiRoutes) with its ids filled in, under the base URL's own path (a reverse proxy's prefix). */
+    private HttpUrl url(String route, String... ids) {
+        return base.newBuilder().addEncodedPathSegments(ApiRoutes.path(route, ids).substring(1)).build();
     }
 
     private Request post(HttpUrl url, Object body, String idempotencyKey) {

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.protocol.ApiRoutes;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
  * one are the same file; OpenApiDocumentTest keeps it in step with the registered routes.
  */
 final class OpenApiDocument {
-    static final String PATH = "/api/openapi.json";
     private static final String RESOURCE = "/api/openapi.json";
 
     private final byte[] document;
@@ -29,6 +29,6 @@ final class OpenApiDocument {
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.get(PATH, operator.require((ctx, op) -> ctx.contentType("application/json").result(document)));
+        app.get(ApiRoutes.OPENAPI, operator.require((ctx, op) -> ctx.contentType("application/json").result(document)));
     }
 }

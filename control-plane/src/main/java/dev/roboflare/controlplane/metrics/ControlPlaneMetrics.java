@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.metrics;
 
+import dev.roboflare.protocol.ApiRoutes;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -80,9 +81,9 @@ public final class ControlPlaneMetrics implements AutoCloseable {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry)
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
-        if (status == 200 && route.equals("/api/agent/deployments")) {
+        if (status == 200 && route.equals(ApiRoutes.AGENT_DEPLOYMENTS)) {
             polls.increment();
-        } else if (status == 201 && route.equals("/api/deployments") && ctx.res().getHeader("Idempotent-Replayed") == null) {
+        } else if (status == 201 && route.equals(ApiRoutes.DEPLOYMENTS) && ctx.res().getHeader("Idempotent-Replayed") == null) {
             deploymentsCreated.increment();
         }
     }
