@@ -71,8 +71,7 @@ bench_scale() {
   record scale "$n robots: enrolment rate through HAProxy (setup)" robots/s - - \
     "$(python3 scripts/lib/bench/enroll.py "$CP_URL" "$OP_TOKEN" "$n" "$dir")"
   local fleet rel
-  fleet=$(python3 -c 'import json, sys; print(json.dumps({"name": "scale", "robot_ids": open(sys.argv[1]).read().split()}))' \
-    "$dir/ids" | api POST /api/fleets -H 'Content-Type: application/json' --data-binary @- | field id)
+  fleet=$(python3 scripts/lib/bench/make_fleet.py "$CP_URL" "$OP_TOKEN" scale "$dir/ids") || die "cannot create the fleet"
   app_tarball "$dir/app.tar" 'exec sleep 3600'
   rel=$(publish "$dir/app.tar" app_tarball 1.0.0 '{"entrypoint":["bin/app"]}')
 

@@ -23,7 +23,7 @@ public final class OrgCommand {
 
         @Override
         public Integer call() {
-            TrustApi.Organisation o = client().createOrganisation(name);
+            TrustApi.Organisation o = client().admin().createOrganisation(name);
             if (json) {
                 printJson(o);
                 return 0;
@@ -41,7 +41,7 @@ public final class OrgCommand {
 
         @Override
         public Integer call() {
-            List<TrustApi.Organisation> orgs = client().organisations();
+            List<TrustApi.Organisation> orgs = client().admin().organisations();
             if (json) {
                 printJson(orgs);
                 return 0;

@@ -93,7 +93,7 @@ final class ReleaseSigning {
                         + e.getMessage(), e);
             }
             OperatorApi.Release r = lookup().release(release);
-            OperatorApi.Artifact a = client().findArtifact(r.artifactId()).orElseThrow(() ->
+            OperatorApi.Artifact a = client().artifacts().find(r.artifactId()).orElseThrow(() ->
                     new CliException("artifact " + r.artifactId() + " of release " + r.id() + " is missing"));
             if (artifactFile != null) {
                 String[] measured = measure(artifactFile);
@@ -115,7 +115,7 @@ final class ReleaseSigning {
             }
             SignedStatement signed = new SignedStatement(Base64.getEncoder().encodeToString(bytes),
                     Base64.getEncoder().encodeToString(ReleaseKeys.sign(priv, bytes)), ReleaseKeys.keyId(pub));
-            client().addSignature(r.id(), signed);
+            client().releases().addSignature(r.id(), signed);
             if (json) {
                 printJson(signed);
             } else {
