@@ -83,6 +83,9 @@ public final class ControlPlane implements AutoCloseable {
     /** {@code metricsOptions} null: metrics are still kept (see {@link #metricsText()}) but not served. */
     public static ControlPlane start(ServerConfig config, MetricsOptions metricsOptions) {
         ControlPlaneMetrics metrics = new ControlPlaneMetrics(); // first: the database pool registers its gauges
+        // Before anything else listens: a taken --metrics-port fails the start with its own message.
+        MetricsEndpoint endpoint = metricsOptions == null ? null
+                : MetricsEndpoint.start(metrics, metricsOptions.bind(), metricsOptions.port());
         try {
             Files.createDirectories(config.dataDir());
             // Microseconds: what the database keeps, so a freshly created row reads back identical.
@@ -123,8 +126,6 @@ public final class ControlPlane implements AutoCloseable {
                     return rs.getLong(1);
                 }
             }));
-            MetricsEndpoint endpoint = metricsOptions == null ? null
-                    : MetricsEndpoint.start(metrics, metricsOptions.bind(), metricsOptions.port());
             if (endpoint != null) {
                 log.info("metrics in Prometheus text on http://{}:{}/metrics", metricsOptions.bind(), endpoint.port());
             }
@@ -135,6 +136,9 @@ public final class ControlPlane implements AutoCloseable {
                             : "under " + config.publicUrl());
             return new ControlPlane(database, app, scheduler, store, List.copyOf(routes), metrics, endpoint);
         } catch (IOException e) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
             metrics.close();
             throw new UncheckedIOException("cannot prepare data dir " + config.dataDir().toAbsolutePath().normalize(), e);
         }

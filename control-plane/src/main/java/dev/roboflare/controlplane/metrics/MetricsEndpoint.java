@@ -3,6 +3,7 @@ package dev.roboflare.controlplane.metrics;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -19,8 +20,14 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    public static MetricsEndpoint start(ControlPlaneMetrics metrics, String bind, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+    public static MetricsEndpoint start(ControlPlaneMetrics metrics, String bind, int port) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + bind + ":" + port + " (--metrics-port, "
+                    + "--metrics-bind): " + e.getMessage() + "; pick a free port or leave --metrics-port out", e);
+        }
         server.createContext("/metrics", exchange -> {
             try (exchange) {
                 if (!exchange.getRequestMethod().equals("GET")) {
