@@ -14,9 +14,10 @@ SCALE_INSTANCES=3
 haproxy_start() {
   local dir=$1 port=$2 i=0 url
   shift 2
+  # 10 minutes: creating a 100k-robot fleet deployment is one long request on a busy machine
   {
-    printf 'global\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 60s\n'
-    printf '  timeout server 60s\n  retries 3\n  option redispatch 1\nfrontend api\n  bind 127.0.0.1:%s\n' "$port"
+    printf 'global\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 10m\n'
+    printf '  timeout server 10m\n  retries 3\n  option redispatch 1\nfrontend api\n  bind 127.0.0.1:%s\n' "$port"
     printf '  default_backend control_planes\nbackend control_planes\n  balance roundrobin\n'
     for url in "$@"; do
       i=$((i + 1))
