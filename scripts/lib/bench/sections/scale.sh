@@ -112,12 +112,6 @@ bench_scale() {
     if $running; then sleep 1; fi
   done
   wait "$sim" || die "fleet_sim.py failed: $(tail -5 "$dir/sim.log")"
-  [[ -n $dispatched_at ]] || die "the last wave was not dispatched within ${secs}s"
-  record scale "$n-robot fleet deployment: last wave dispatched after" s - - \
-    "$(awk -v a="$t0" -v b="$dispatched_at" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
-  [[ -n $applied_at ]] || die "not every robot had applied within ${secs}s"
-  record scale "$n-robot fleet deployment: all $n applied after" s - - \
-    "$(awk -v a="$t0" -v b="$applied_at" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
   local line
   line=$(grep '^FLEET_SIM ' "$dir/sim.log") || die "fleet_sim.py printed no result"
   python3 - "${line#FLEET_SIM }" >"$dir/figures" <<'PY'
@@ -133,6 +127,16 @@ PY
   record scale "$n robots every ${interval}s: p99 latency (poll, through HAProxy)" ms le 50 "$p99"
   record scale "$n robots every ${interval}s: p99 of how late the simulator started a poll (its own lag)" ms - - "$lag"
   record scale "$n robots every ${interval}s: errors (non-2xx answers, connection errors, timeouts)" errors le 0 "$errors"
+  # after the poll figures: a rollout that did not finish still leaves them in the table
+  record scale "$n-robot fleet deployment: children applied when the run ended" children - - \
+    "$applied"
+  record scale "$n-robot fleet deployment: waves dispatched when the run ended" waves - - "$dispatched"
+  [[ -n $dispatched_at ]] || die "the last wave was not dispatched within ${secs}s"
+  record scale "$n-robot fleet deployment: last wave dispatched after" s - - \
+    "$(awk -v a="$t0" -v b="$dispatched_at" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
+  [[ -n $applied_at ]] || die "not every robot had applied within ${secs}s"
+  record scale "$n-robot fleet deployment: all $n applied after" s - - \
+    "$(awk -v a="$t0" -v b="$applied_at" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
   kill "$HAPROXY_PID" 2>/dev/null || true
   for i in "${pids[@]}"; do kill "$i" 2>/dev/null || true; done
   for i in "${pids[@]}"; do wait "$i" 2>/dev/null || true; done
