@@ -1,7 +1,7 @@
 package dev.roboflare.agent.executor.image;
 
-import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.executor.RejectedArtifactException;
+import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -25,7 +25,7 @@ final class SlotWriter {
     }
 
     static Written write(InputStream image, Path device, long capacity) throws IOException, RejectedArtifactException {
-        MessageDigest md = ArtifactDownloader.sha256();
+        MessageDigest md = Sha256.newDigest();
         long total = 0;
         byte[] buf = new byte[1 << 20];
         try (FileChannel out = FileChannel.open(device, StandardOpenOption.WRITE)) {
@@ -43,7 +43,7 @@ final class SlotWriter {
             }
             out.force(true);
         }
-        Written w = new Written(total, ArtifactDownloader.hex(md));
+        Written w = new Written(total, Sha256.hex(md));
         String back = readBack(device, total);
         if (!back.equals(w.sha256())) {
             throw new IOException("the slot " + device + " reads back sha256 " + back + " after writing " + w.sha256()
@@ -53,7 +53,7 @@ final class SlotWriter {
     }
 
     private static String readBack(Path device, long bytes) throws IOException {
-        MessageDigest md = ArtifactDownloader.sha256();
+        MessageDigest md = Sha256.newDigest();
         ByteBuffer buf = ByteBuffer.allocate(1 << 20);
         try (FileChannel in = FileChannel.open(device, StandardOpenOption.READ)) {
             long pos = 0;
@@ -67,6 +67,6 @@ final class SlotWriter {
                 pos += n;
             }
         }
-        return ArtifactDownloader.hex(md);
+        return Sha256.hex(md);
     }
 }

@@ -1,8 +1,8 @@
 package dev.roboflare.agent.executor.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.executor.RejectedArtifactException;
+import dev.roboflare.protocol.Sha256;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,14 +148,14 @@ final class SystemImage {
     }
 
     private static String sha256(ZipFile zip, ZipEntry e) throws IOException {
-        MessageDigest md = ArtifactDownloader.sha256();
+        MessageDigest md = Sha256.newDigest();
         try (InputStream in = zip.getInputStream(e)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
                 md.update(buf, 0, n);
             }
         }
-        return ArtifactDownloader.hex(md);
+        return Sha256.hex(md);
     }
 
     private static boolean signedBy(byte[] data, byte[] sig, X509Certificate cert) throws IOException {
