@@ -116,19 +116,24 @@ unit_environment() {
   sed -n 's/^Environment=//p' "$UNIT" | xargs
 }
 
+# exec_unit_java ARGS...: replaces the (sub)shell with java, with the unit's JVM flags and environment
+exec_unit_java() {
+  local flags env_words
+  read -r -a flags <<<"${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
+  read -r -a env_words <<<"$(unit_environment)"
+  ((${#env_words[@]} == 0)) || export "${env_words[@]}"
+  exec java "${flags[@]}" "$@"
+}
+
 # agent_start DIR [agent flags...]: a robot's agent with the unit's JVM flags and environment; sets AGENT_PID and AGENT_T0
 # (epoch µs just before exec). NOTIFY_SOCKET, when exported by the caller, reaches it like systemd's.
 agent_start() {
-  local dir=$1 flags env_words
+  local dir=$1
   shift
-  read -r -a flags <<<"${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
-  read -r -a env_words <<<"$(unit_environment)"
   mkdir -p "$dir"
   (
-    ((${#env_words[@]} == 0)) || export "${env_words[@]}"
     now_us >"$dir/t0"
-    exec java "${flags[@]}" -jar "$AGENT_JAR" --control-plane "$CP_URL" --token-file "$dir/token" \
-      --state-dir "$dir/state" "$@"
+    exec_unit_java -jar "$AGENT_JAR" --control-plane "$CP_URL" --token-file "$dir/token" --state-dir "$dir/state" "$@"
   ) >"$dir/agent.log" 2>&1 &
   AGENT_PID=$!
   BENCH_PIDS+=("$AGENT_PID")
