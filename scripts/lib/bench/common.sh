@@ -116,10 +116,27 @@ unit_environment() {
   sed -n 's/^Environment=//p' "$UNIT" | xargs
 }
 
-# exec_unit_java ARGS...: replaces the (sub)shell with java, with the unit's JVM flags and environment
+# The unit's class-data sharing archive (made by the package from a training run); the bench makes its own of
+# $AGENT_JAR the same way, once per run, and gives the agent that one.
+UNIT_CDS_ARCHIVE=/var/cache/roboflare-agent/agent.jsa
+
+# The JVM flags the bench runs the agent with: AGENT_JVM_FLAGS, or the unit's with the bench's CDS archive.
+agent_jvm_flags() {
+  local f=${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}
+  echo "${f//$UNIT_CDS_ARCHIVE/$BENCH_OUT/agent.jsa}"
+}
+
+# make_cds_archive: $BENCH_OUT/agent.jsa for $AGENT_JAR, by the packages' own script (as a robot does at install)
+make_cds_archive() {
+  packaging/make-cds-archive "$BENCH_OUT/agent.jsa" "$AGENT_JAR" 2>/dev/null ||
+    die "packaging/make-cds-archive failed; see $BENCH_OUT/agent.jsa.log"
+}
+
+# exec_unit_java ARGS...: replaces the (sub)shell with java, with the agent's JVM flags (JVM_FLAGS when set) and
+# the unit's environment
 exec_unit_java() {
   local flags env_words
-  read -r -a flags <<<"${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
+  read -r -a flags <<<"${JVM_FLAGS:-$(agent_jvm_flags)}"
   read -r -a env_words <<<"$(unit_environment)"
   ((${#env_words[@]} == 0)) || export "${env_words[@]}"
   exec java "${flags[@]}" "$@"

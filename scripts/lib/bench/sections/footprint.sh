@@ -11,7 +11,7 @@ bench_footprint() {
   local runs=$1 idle=$2 r dir
   echo "==> agent footprint: $runs runs, ${idle} s idle each (poll interval 10 s)"
   cp_start "$BENCH_OUT/footprint/cp"
-  fact "agent JVM flags (from $UNIT)" "${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
+  fact "agent JVM flags (from $UNIT)" "$(agent_jvm_flags)"
   fact "agent environment (Environment= of $UNIT)" "$(unit_environment)"
   fact "mender-client" "$(mender --version 2>&1 | head -1 | tr '\t' ' ')"
   mkdir -p "$BENCH_OUT/footprint/sleep"
@@ -81,10 +81,12 @@ footprint_run() {
   agent_stop "$mender"
 }
 
-# bare_jvm_start DIR: a JVM with the unit's flags and environment that loads one class and sleeps; sets STARTED_PID
+# bare_jvm_start DIR: a JVM with the unit's flags and environment that loads one class and sleeps; sets STARTED_PID.
+# Without the agent's CDS archive, which is made for the agent's jar (the JDK's own archive is used, as by default).
 bare_jvm_start() {
   mkdir -p "$1"
-  (exec_unit_java -cp "$BENCH_OUT/footprint/sleep" Sleep) >"$1/out.log" 2>&1 &
+  (JVM_FLAGS=$(agent_jvm_flags | sed 's/ -XX:SharedArchiveFile=[^ ]*//') exec_unit_java -cp "$BENCH_OUT/footprint/sleep" Sleep) \
+    >"$1/out.log" 2>&1 &
   STARTED_PID=$!
   BENCH_PIDS+=("$STARTED_PID")
 }
