@@ -120,16 +120,25 @@ unit_environment() {
 # $AGENT_JAR the same way, once per run, and gives the agent that one.
 UNIT_CDS_ARCHIVE=/var/cache/roboflare-agent/agent.jsa
 
-# The JVM flags the bench runs the agent with: AGENT_JVM_FLAGS, or the unit's with the bench's CDS archive.
+# The JVM flags the bench runs the agent with: AGENT_JVM_FLAGS, or the unit's with the bench's CDS archive (left
+# out when none could be made).
 agent_jvm_flags() {
   local f=${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}
-  echo "${f//$UNIT_CDS_ARCHIVE/$BENCH_OUT/agent.jsa}"
+  if [[ -s $BENCH_OUT/agent.jsa ]]; then
+    echo "${f//$UNIT_CDS_ARCHIVE/$BENCH_OUT/agent.jsa}"
+  else
+    echo "${f// -XX:SharedArchiveFile=$UNIT_CDS_ARCHIVE/}"
+  fi
 }
 
-# make_cds_archive: $BENCH_OUT/agent.jsa for $AGENT_JAR, by the packages' own script (as a robot does at install)
+# make_cds_archive: $BENCH_OUT/agent.jsa for $AGENT_JAR, by the packages' own script (as a robot does at install);
+# a jar that cannot make one (an older agent, compared with AGENT_JAR=...) runs without, and the report says so
 make_cds_archive() {
-  packaging/make-cds-archive "$BENCH_OUT/agent.jsa" "$AGENT_JAR" 2>/dev/null ||
-    die "packaging/make-cds-archive failed; see $BENCH_OUT/agent.jsa.log"
+  if packaging/make-cds-archive "$BENCH_OUT/agent.jsa" "$AGENT_JAR" 2>/dev/null; then
+    fact "agent CDS archive" "made for $AGENT_JAR by packaging/make-cds-archive, as the packages do at install"
+  else
+    fact "agent CDS archive" "none: packaging/make-cds-archive failed for $AGENT_JAR ($BENCH_OUT/agent.jsa.log)"
+  fi
 }
 
 # exec_unit_java ARGS...: replaces the (sub)shell with java, with the agent's JVM flags (JVM_FLAGS when set) and
