@@ -21,11 +21,15 @@ define ROBOFLARE_AGENT_USERS
 	roboflare -1 roboflare -1 * /var/lib/roboflare-agent /bin/false - Roboflare OTA agent
 endef
 
-# the paths the unit's ExecStart and --config expect; the state dir is made by systemd (StateDirectory=)
+# the paths the unit's ExecStart and --config expect; the state dir is made by systemd (StateDirectory=).
+# make-cds-archive makes the agent's class-data sharing archive with the target's JVM, so not at build time:
+# Buildroot has no on-target postinst, and the unit's ExecStartPre runs it before the first start.
 define ROBOFLARE_AGENT_INSTALL_TARGET_CMDS
 	$(INSTALL) -D -m 0644 $(@D)/roboflare-agent.jar \
 		$(TARGET_DIR)/usr/share/roboflare-agent/roboflare-agent.jar
 	$(INSTALL) -D -m 0644 $(@D)/agent.conf $(TARGET_DIR)/etc/roboflare/agent.conf
+	$(INSTALL) -D -m 0755 $(@D)/make-cds-archive \
+		$(TARGET_DIR)/usr/lib/roboflare-agent/make-cds-archive
 endef
 
 # Buildroot calls this when BR2_INIT_SYSTEMD is set; the unit is enabled through the preset below

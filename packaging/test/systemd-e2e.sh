@@ -88,6 +88,8 @@ grep -q 'no robot token' <<<"$out" || fail "the postinst did not say that the to
 [[ $(inside systemctl is-active roboflare-agent 2>&1) == inactive ]] || fail "started without a token"
 inside test -f /usr/share/roboflare-agent/roboflare-agent.jar || fail "the jar is not where ExecStart looks"
 inside getent passwd roboflare >/dev/null || fail "no roboflare user"
+inside test -s /var/cache/roboflare-agent/agent.jsa ||
+  fail "the postinst made no CDS archive: $(inside cat /var/cache/roboflare-agent/agent.jsa.log 2>&1 | tail -5)"
 
 step "configuring the token and the control plane, dpkg-reconfigure: enabled and active through Type=notify"
 inside sh -c "umask 027 && printf '%s\n' '$robot_token' >/etc/roboflare/robot-token && chgrp roboflare /etc/roboflare/robot-token"
@@ -112,7 +114,9 @@ inside grep -Eq '^NoNewPrivs:[[:space:]]+1' "/proc/$main/status" || fail "NoNewP
 if inside journalctl -u roboflare-agent --no-pager | grep -Ei 'ignoring namespace|containerized'; then
   fail "systemd ignored part of the unit's sandboxing (see above)"
 fi
-echo "    active/running, Status: $status_text, watchdog $(prop WatchdogUSec), /usr read-only for the agent"
+# the agent runs with its class-data sharing archive (the JVM maps it; it would warn and go on without it)
+inside grep -q /var/cache/roboflare-agent/agent.jsa "/proc/$main/maps" || fail "the agent does not use its CDS archive"
+echo "    active/running, Status: $status_text, watchdog $(prop WatchdogUSec), /usr read-only for the agent, CDS archive mapped"
 
 make_release() { # VERSION -> release id; the app writes its pid to /tmp/app-VERSION.pid and sleeps
   local v=$1 dir=$work/build/$1 artifact_id

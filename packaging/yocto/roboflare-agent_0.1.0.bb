@@ -9,6 +9,7 @@ LIC_FILES_CHKSUM = "file://LICENSE;md5=3b83ef96387f14655fc854ddc3c6bd57"
 
 # the prebuilt jar, the unit and the config file; ${S} is where they land
 SRC_URI = "file://roboflare-agent.jar \
+           file://make-cds-archive \
            file://roboflare-agent.service \
            file://agent.conf \
            file://LICENSE"
@@ -34,11 +35,20 @@ do_install() {
     # the paths the unit's ExecStart and --config expect
     install -d ${D}${datadir}/roboflare-agent ${D}${sysconfdir}/roboflare ${D}${systemd_system_unitdir}
     install -m 0644 ${S}/roboflare-agent.jar ${D}${datadir}/roboflare-agent/roboflare-agent.jar
+    install -d ${D}${nonarch_libdir}/roboflare-agent
+    install -m 0755 ${S}/make-cds-archive ${D}${nonarch_libdir}/roboflare-agent/make-cds-archive
     install -m 0644 ${S}/roboflare-agent.service ${D}${systemd_system_unitdir}/roboflare-agent.service
     install -m 0644 ${S}/agent.conf ${D}${sysconfdir}/roboflare/agent.conf
     # the state dir is made by systemd (StateDirectory=) on first start; nothing to install for it
 }
 
-FILES:${PN} = "${datadir}/roboflare-agent ${sysconfdir}/roboflare ${systemd_system_unitdir}/roboflare-agent.service"
+FILES:${PN} = "${datadir}/roboflare-agent ${nonarch_libdir}/roboflare-agent ${sysconfdir}/roboflare \
+               ${systemd_system_unitdir}/roboflare-agent.service"
+
+# the agent's class-data sharing archive, made on the robot (it needs the target's JVM) at first boot, before
+# the unit starts; the unit's ExecStartPre makes it again after a JDK or agent upgrade
+pkg_postinst_ontarget:${PN}() {
+    ${nonarch_libdir}/roboflare-agent/make-cds-archive || true
+}
 # kept over package upgrades when changed on the robot (like a Debian conffile)
 CONFFILES:${PN} = "${sysconfdir}/roboflare/agent.conf"

@@ -116,19 +116,50 @@ unit_environment() {
   sed -n 's/^Environment=//p' "$UNIT" | xargs
 }
 
+# The unit's class-data sharing archive (made by the package from a training run); the bench makes its own of
+# $AGENT_JAR the same way, once per run, and gives the agent that one.
+UNIT_CDS_ARCHIVE=/var/cache/roboflare-agent/agent.jsa
+
+# The JVM flags the bench runs the agent with: AGENT_JVM_FLAGS, or the unit's with the bench's CDS archive (left
+# out when none could be made).
+agent_jvm_flags() {
+  local f=${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}
+  if [[ -s $BENCH_OUT/agent.jsa ]]; then
+    echo "${f//$UNIT_CDS_ARCHIVE/$BENCH_OUT/agent.jsa}"
+  else
+    echo "${f// -XX:SharedArchiveFile=$UNIT_CDS_ARCHIVE/}"
+  fi
+}
+
+# make_cds_archive: $BENCH_OUT/agent.jsa for $AGENT_JAR, by the packages' own script (as a robot does at install);
+# a jar that cannot make one (an older agent, compared with AGENT_JAR=...) runs without, and the report says so
+make_cds_archive() {
+  if packaging/make-cds-archive "$BENCH_OUT/agent.jsa" "$AGENT_JAR" 2>/dev/null; then
+    fact "agent CDS archive" "made for $AGENT_JAR by packaging/make-cds-archive, as the packages do at install"
+  else
+    fact "agent CDS archive" "none: packaging/make-cds-archive failed for $AGENT_JAR ($BENCH_OUT/agent.jsa.log)"
+  fi
+}
+
+# exec_unit_java ARGS...: replaces the (sub)shell with java, with the agent's JVM flags (JVM_FLAGS when set) and
+# the unit's environment
+exec_unit_java() {
+  local flags env_words
+  read -r -a flags <<<"${JVM_FLAGS:-$(agent_jvm_flags)}"
+  read -r -a env_words <<<"$(unit_environment)"
+  ((${#env_words[@]} == 0)) || export "${env_words[@]}"
+  exec java "${flags[@]}" "$@"
+}
+
 # agent_start DIR [agent flags...]: a robot's agent with the unit's JVM flags and environment; sets AGENT_PID and AGENT_T0
 # (epoch µs just before exec). NOTIFY_SOCKET, when exported by the caller, reaches it like systemd's.
 agent_start() {
-  local dir=$1 flags env_words
+  local dir=$1
   shift
-  read -r -a flags <<<"${AGENT_JVM_FLAGS:-$(unit_jvm_flags)}"
-  read -r -a env_words <<<"$(unit_environment)"
   mkdir -p "$dir"
   (
-    ((${#env_words[@]} == 0)) || export "${env_words[@]}"
     now_us >"$dir/t0"
-    exec java "${flags[@]}" -jar "$AGENT_JAR" --control-plane "$CP_URL" --token-file "$dir/token" \
-      --state-dir "$dir/state" "$@"
+    exec_unit_java -jar "$AGENT_JAR" --control-plane "$CP_URL" --token-file "$dir/token" --state-dir "$dir/state" "$@"
   ) >"$dir/agent.log" 2>&1 &
   AGENT_PID=$!
   BENCH_PIDS+=("$AGENT_PID")
