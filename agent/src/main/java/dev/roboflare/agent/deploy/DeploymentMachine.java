@@ -6,6 +6,7 @@ import static dev.roboflare.agent.deploy.Phase.COMMIT;
 import static dev.roboflare.agent.deploy.Phase.DONE;
 import static dev.roboflare.agent.deploy.Phase.DOWNLOAD;
 import static dev.roboflare.agent.deploy.Phase.EXTRACT;
+import static dev.roboflare.agent.deploy.Phase.GATE;
 import static dev.roboflare.agent.deploy.Phase.REPORT;
 import static dev.roboflare.agent.deploy.Phase.ROLLBACK;
 import static dev.roboflare.agent.deploy.Phase.SWITCH;
@@ -15,6 +16,7 @@ import static dev.roboflare.agent.deploy.StepResult.Kind.APP_EXITED;
 import static dev.roboflare.agent.deploy.StepResult.Kind.FAILED;
 import static dev.roboflare.agent.deploy.StepResult.Kind.GAVE_UP;
 import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
+import static dev.roboflare.agent.deploy.StepResult.Kind.WAIT;
 
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
@@ -33,16 +35,20 @@ import java.util.UUID;
  * The whole life of a deployment, in one place.
  *
  * <pre>
- *   check ─ok─▶ download ─ok─▶ verify ─ok─▶ extract ─ok─▶ switch ─ok─▶ watch ─ok─▶ commit ─ok (applied)─▶ cleanup ─▶ report ─▶ done
- *     │            │             │             │             │            │            │                  ▲
- *     └── failed ──┴─── failed ──┴─── failed ──┴──────────▶  │            │            │                  │
- *                                                 cleanup    └ app exited ┴─ refused ──┴─▶ rollback ──────┘
- *                                                                                        (rolled_back, or failed)
+ *                                                          ┌ busy: wait (asked again every poll)
+ *                                                          ▼   │
+ *   check ─ok─▶ download ─ok─▶ verify ─ok─▶ extract ─ok─▶ gate ─free─▶ switch ─ok─▶ watch ─ok─▶ commit ─ok (applied)─▶ cleanup ─▶ report ─▶ done
+ *     │            │             │             │           │             │            │            │                  ▲
+ *     └── failed ──┴─── failed ──┴─── failed ──┴─ max-defer┴─────────▶   │            │            │                  │
+ *                                                 cleanup                └ app exited ┴─ refused ──┴─▶ rollback ──────┘
+ *                                                                                                (rolled_back, or failed)
  * </pre>
  *
  * What a phase does with the artifact is the kind's {@link dev.roboflare.agent.executor.Executor} (install at
  * extract, apply at switch, commit, undo at rollback, cleanup); the phases and this table are the same for every
- * kind. A new phase (a gate before the switch) is a new row and one changed arrow.
+ * kind. The gate before the switch is the same for every kind too: whatever disturbs the app (a new app, a module's
+ * install, an A/B reboot) happens at switch, after the robot said it is free. The update lock the gate takes is held
+ * from there through the watch and a rollback, and let go at cleanup.
  *
  * Before a phase runs, the in-flight deployment with that phase is written to state.json (atomic, fsynced), so a
  * restarted agent resumes at the same phase: a download continues, an extract starts over, a watch is watched in
@@ -58,7 +64,8 @@ public final class DeploymentMachine {
         row(CHECK, OK, DOWNLOAD, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(DOWNLOAD, OK, VERIFY, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(VERIFY, OK, EXTRACT, FAILED, CLEANUP, GAVE_UP, CLEANUP);
-        row(EXTRACT, OK, SWITCH, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(EXTRACT, OK, GATE, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(GATE, OK, SWITCH, FAILED, CLEANUP); // failed: still busy after --max-defer
         row(SWITCH, OK, WATCH, APP_EXITED, ROLLBACK, FAILED, CLEANUP, GAVE_UP, ROLLBACK); // failed: engine down
         row(WATCH, OK, COMMIT, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
         row(COMMIT, OK, CLEANUP, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
@@ -72,6 +79,7 @@ public final class DeploymentMachine {
             Map.entry(DOWNLOAD, new DownloadStep()),
             Map.entry(VERIFY, new VerifyStep()),
             Map.entry(EXTRACT, new ExtractStep()),
+            Map.entry(GATE, new GateStep()),
             Map.entry(SWITCH, new SwitchStep()),
             Map.entry(WATCH, new WatchStep()),
             Map.entry(COMMIT, new CommitStep()),
@@ -80,7 +88,7 @@ public final class DeploymentMachine {
             Map.entry(REPORT, new ReportStep())));
 
     /** How {@link #run} ended. */
-    public enum End { DONE, RETRY_LATER }
+    public enum End { DONE, RETRY_LATER, WAITING }
 
     public static final int DEFAULT_MAX_ENTRIES = 4;
 
@@ -144,7 +152,9 @@ public final class DeploymentMachine {
                 return End.DONE;
             }
             StepResult r;
-            if (phase != REPORT && f.entries(phase.word()) > maxEntries) { // report only writes a file
+            holdLockThrough(phase);
+            // report only writes a file; the gate disturbs nothing, and a restart while waiting must not give up
+            if (phase != REPORT && phase != GATE && f.entries(phase.word()) > maxEntries) {
                 r = giveUp(f, phase);
             } else {
                 SdNotify.current().status("deployment " + f.id() + " release " + f.semver() + ": " + phase.word());
@@ -165,9 +175,9 @@ public final class DeploymentMachine {
                     return End.RETRY_LATER;
                 }
             }
-            if (r.kind() == StepResult.Kind.RETRY_LATER) {
+            if (r.kind() == StepResult.Kind.RETRY_LATER || r.kind() == WAIT) {
                 ctx.save(ctx.state().withInFlight(r.flight()));
-                return End.RETRY_LATER;
+                return r.kind() == WAIT ? End.WAITING : End.RETRY_LATER;
             }
             Phase next = TABLE.get(phase).get(r.kind());
             if (next == null) {
@@ -188,6 +198,18 @@ public final class DeploymentMachine {
             n = n.withPhase(next.word()).countEntry();
             ctx.save(ctx.state().withInFlight(n));
             f = n;
+        }
+    }
+
+    /**
+     * The update lock is the agent's from the gate through the switch, the watch, the commit and a rollback (taken
+     * again after a restart there: the kernel dropped it with the old process); from cleanup on apps may have it.
+     */
+    private void holdLockThrough(Phase phase) {
+        switch (phase) {
+            case SWITCH, WATCH, COMMIT, ROLLBACK -> ctx.gate.holdIfFree();
+            case GATE -> { } // the gate takes it only when the robot is free
+            default -> ctx.gate.release();
         }
     }
 
