@@ -136,11 +136,17 @@ public final class DeploymentMachine {
         return run(f);
     }
 
-    /** Continues the in-flight deployment (after RETRY_LATER, possibly with a refreshed download URL). */
+    /**
+     * Continues the in-flight deployment (after RETRY_LATER or WAITING), possibly with a refreshed download URL or
+     * a force the operator added since.
+     */
     public End proceed(AgentApi.Deployment refreshed) throws IOException {
         InFlight f = ctx.state().inFlight();
         if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.artifact() != null) {
             f = f.withDeployment(f.deployment().withDownloadUrl(refreshed.artifact().downloadUrl()));
+        }
+        if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.force() && !f.deployment().force()) {
+            f = f.withDeployment(f.deployment().forced()); // the operator forced it while it waited at the gate
         }
         return run(f);
     }

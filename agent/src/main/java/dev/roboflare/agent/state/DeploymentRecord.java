@@ -52,6 +52,11 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
                 : new AgentApi.Release(releaseId, semver, manifest), kind == null ? null : artifact(), s, force);
     }
 
+    public DeploymentRecord forced() {
+        return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
+                downloadUrl, signatureKeyId, signedStatement, signature, true);
+    }
+
     public DeploymentRecord withDownloadUrl(String url) {
         return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
                 url, signatureKeyId, signedStatement, signature, force);
