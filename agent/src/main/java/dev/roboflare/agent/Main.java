@@ -157,9 +157,9 @@ public final class Main implements Callable<Integer> {
             + "75 busy (its first output line is the reason), anything else an error. Default: off.")
     String busyCommand;
 
-    @Option(names = "--maintenance-window", paramLabel = "WINDOW", description = "Switch only inside this window, "
+    @Option(names = "--maintenance-window", paramLabel = "WINDOW", split = ";", description = "Switch only inside this window, "
             + "e.g. \"Mon-Fri 22:00-06:00 America/New_York\" (days and zone optional); repeat for several. "
-            + "Default: any time.")
+            + "or separate with ';'. Default: any time.")
     List<String> maintenanceWindows = new ArrayList<>();
 
     @Option(names = "--max-defer", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
@@ -189,12 +189,12 @@ public final class Main implements Callable<Integer> {
         Path cfg = configArg(args);
         if (cfg != null) {
             Set<String> keys = new HashSet<>();
-            Set<String> multi = new HashSet<>();
+            Map<String, String> multi = new java.util.HashMap<>();
             cl.getCommandSpec().options().forEach(o -> {
                 String key = o.longestName().replaceFirst("^-+", "");
                 keys.add(key);
                 if (o.isMultiValue()) {
-                    multi.add(key);
+                    multi.put(key, o.splitRegex().isEmpty() ? "," : o.splitRegex());
                 }
             });
             keys.remove("config");

@@ -3,6 +3,7 @@ package dev.roboflare.agent.deploy;
 import dev.roboflare.agent.gate.Verdict;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
+import dev.roboflare.agent.systemd.SdNotify;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -42,6 +43,8 @@ final class GateStep implements Step {
             DeployContext.line(Log.Priority.NOTICE, f, Phase.GATE).kv("outcome", "waiting").msg("the robot is busy ("
                     + v.reason() + "); the release is downloaded and waits, the running app is left alone").emit();
         }
+        SdNotify.current().status("deployment " + f.id() + " release " + f.semver() + ": gate, waiting since "
+                + since + " (" + v.reason() + ")");
         return StepResult.waitFor(f.withGate(since, v.reason()));
     }
 
