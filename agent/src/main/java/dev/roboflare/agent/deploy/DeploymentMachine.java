@@ -182,7 +182,9 @@ public final class DeploymentMachine {
                 }
             }
             if (r.kind() == StepResult.Kind.RETRY_LATER || r.kind() == WAIT) {
-                ctx.save(ctx.state().withInFlight(r.flight()));
+                if (!(r.kind() == WAIT && r.flight().equals(f))) { // a robot busy for hours: no write per poll
+                    ctx.save(ctx.state().withInFlight(r.flight()));
+                }
                 return r.kind() == WAIT ? End.WAITING : End.RETRY_LATER;
             }
             Phase next = TABLE.get(phase).get(r.kind());
