@@ -134,7 +134,7 @@ class CrashResumeTest {
                 Tarballs.app("echo up; exec sleep 300"), "{\"entrypoint\": [\"bin/app\"]}");
         Path out1 = dir.resolve("agent-1.log");
         Process first = agent(null, out1);
-        waitUntil(() -> read(out1).contains("step=gate outcome=waiting"));
+        waitUntil(() -> read(out1).contains("step=gate outcome=waiting") && gateReason() != null); // persisted
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
         dev.roboflare.agent.state.InFlight gated = new StateStore(dir.resolve("state")).load().inFlight();
         assertThat(gated.phase()).isEqualTo("gate");
@@ -156,6 +156,15 @@ class CrashResumeTest {
         assertThat(cp.eventsFor(dep)).singleElement().extracting(FakeControlPlane.Received::status)
                 .isEqualTo(DeploymentStatus.APPLIED);
         assertThat(read(out2)).contains("step=gate outcome=free waited=");
+    }
+
+    String gateReason() {
+        try {
+            dev.roboflare.agent.state.InFlight f = new StateStore(dir.resolve("state")).load().inFlight();
+            return f == null ? null : f.gateReason();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static String read(Path p) {
