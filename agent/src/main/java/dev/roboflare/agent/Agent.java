@@ -5,6 +5,7 @@ import dev.roboflare.agent.client.ControlPlaneClient;
 import dev.roboflare.agent.client.PollInterval;
 import dev.roboflare.agent.deploy.DeployContext;
 import dev.roboflare.agent.deploy.DeploymentMachine;
+import dev.roboflare.agent.deploy.Phase;
 import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.launcher.LaunchException;
@@ -135,7 +136,9 @@ public final class Agent {
         SdNotify.current().kick();
         if (ctx.state().inFlight() != null) {
             AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
-            DeploymentMachine.End end = machine.proceed(refreshed);
+            boolean withdrawn = poll != null && refreshed == null
+                    && Phase.GATE.word().equals(ctx.state().inFlight().phase());
+            DeploymentMachine.End end = withdrawn ? machine.withdrawnAtGate() : machine.proceed(refreshed);
             retryLater = end == DeploymentMachine.End.RETRY_LATER;
             sleep = retryLater ? workBackoff.next() : end == DeploymentMachine.End.WAITING ? pollSleep(poll)
                     : Duration.ZERO;

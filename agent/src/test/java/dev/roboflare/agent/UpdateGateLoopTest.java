@@ -157,6 +157,25 @@ class UpdateGateLoopTest {
     }
 
     @Test
+    void aDeploymentWithdrawnWhileWaitingEndsThereAndTheNextOneRuns() throws Exception {
+        loop.gate = new UpdateGate(config(lock, null, List.of(), null));
+        applyFirst();
+        AppRecord old = loop.runningApp();
+        holdLock("-s");
+        String waiting = loop.cp.deploy("2.0.0", ArtifactKind.APP_TARBALL, "demo-app", AgentLoopTest.goodApp("two"),
+                AgentLoopTest.RUNS);
+        AgentLoopTest.waitUntil(() -> "gate".equals(phase()));
+        loop.cp.withdraw(waiting); // superseded by a forced deployment of 3.0.0
+        String forced = loop.cp.deploy("3.0.0", ArtifactKind.APP_TARBALL, "demo-app", AgentLoopTest.goodApp("three"),
+                AgentLoopTest.RUNS);
+        loop.cp.force(forced);
+        assertThat(loop.finalEvent(forced).status()).isEqualTo(DeploymentStatus.APPLIED);
+        assertThat(loop.log.text()).contains("release=2.0.0 step=gate outcome=withdrawn");
+        assertThat(loop.runningApp().releaseId()).isEqualTo("rel-3-0-0");
+        assertThat(ProcStat.alive(old.pid(), old.startTime())).isFalse();
+    }
+
+    @Test
     void theSwitchWaitsForTheMaintenanceWindowToOpen() throws Exception {
         DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
         Instant opens = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);

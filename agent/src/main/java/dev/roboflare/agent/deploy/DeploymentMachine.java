@@ -127,6 +127,23 @@ public final class DeploymentMachine {
         return run(f);
     }
 
+    /**
+     * The control plane no longer offers the in-flight deployment (cancelled, or superseded by a newer one, such as
+     * a forced deployment) while it waits at the gate: nothing was changed on the robot, so it ends there, failed,
+     * after cleanup, and the next deployment can start. Past the gate a deployment is always finished.
+     */
+    public End withdrawnAtGate() throws IOException {
+        InFlight f = ctx.state().inFlight();
+        String why = "withdrawn by the control plane (cancelled or superseded) while waiting for the robot to be free ("
+                + f.gateReason() + "); nothing was changed on it";
+        DeployContext.line(Log.Priority.NOTICE, f, GATE).kv("outcome", "withdrawn").msg(why).emit();
+        InFlight n = f.withOutcome(new Outcome(UUID.randomUUID().toString(), DeploymentStatus.FAILED, why))
+                .withPhase(CLEANUP.word()).countEntry();
+        ctx.save(ctx.state().withInFlight(n));
+        AgentMetrics.current().deploymentEnded(DeploymentStatus.FAILED.wire());
+        return run(n);
+    }
+
     /** Resumes the persisted in-flight deployment after an agent restart (this counts for the loop guard). */
     public End resume() throws IOException {
         InFlight f = ctx.state().inFlight().countEntry();

@@ -79,6 +79,11 @@ public final class FakeControlPlane implements AutoCloseable {
         return id;
     }
 
+    /** The operator cancels {@code id} (or a newer deployment supersedes it): polls no longer list it. */
+    public synchronized void withdraw(String id) {
+        deployments.remove(id);
+    }
+
     /** The operator redeploys {@code id} with force: the robot skips its update gate. */
     public synchronized void force(String id) {
         AgentApi.Deployment d = deployments.get(id);
