@@ -6,6 +6,7 @@ import dev.roboflare.agent.client.ControlPlaneClient;
 import dev.roboflare.agent.client.PollInterval;
 import dev.roboflare.agent.deploy.DeployContext;
 import dev.roboflare.agent.deploy.DeploymentMachine;
+import dev.roboflare.agent.deploy.Phase;
 import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.AppStatus;
 import dev.roboflare.agent.launcher.LaunchException;
@@ -136,21 +137,27 @@ public final class Agent {
         SdNotify.current().kick();
         if (ctx.state().inFlight() != null) {
             AgentApi.Deployment refreshed = poll == null ? null : find(poll, ctx.state().inFlight().id());
-            retryLater = machine.proceed(refreshed) == DeploymentMachine.End.RETRY_LATER;
-            sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+            boolean withdrawn = poll != null && refreshed == null
+                    && Phase.GATE.word().equals(ctx.state().inFlight().phase());
+            DeploymentMachine.End end = withdrawn ? machine.withdrawnAtGate() : machine.proceed(refreshed);
+            retryLater = end == DeploymentMachine.End.RETRY_LATER;
+            sleep = retryLater ? workBackoff.next() : end == DeploymentMachine.End.WAITING ? pollSleep(poll)
+                    : Duration.ZERO;
         } else if (poll != null && ctx.state().rebuilt()) {
             retryLater = judgeLost(poll);
             sleep = Duration.ZERO;
         } else if (poll != null && nextNew(poll) != null) {
-            retryLater = machine.begin(nextNew(poll)) == DeploymentMachine.End.RETRY_LATER;
-            sleep = retryLater ? workBackoff.next() : Duration.ZERO;
+            DeploymentMachine.End end = machine.begin(nextNew(poll));
+            retryLater = end == DeploymentMachine.End.RETRY_LATER;
+            sleep = retryLater ? workBackoff.next() : end == DeploymentMachine.End.WAITING ? pollSleep(poll)
+                    : Duration.ZERO;
         } else {
             retryLater = false;
             LiveProgress.current().clear(); // nothing in flight: polls carry no progress
             SdNotify.current().status(ctx.state().current() == null ? "idle, no release installed"
                     : "idle, running release " + ctx.state().current().semver());
             superviseApp();
-            sleep = poll == null ? pollBackoff.next() : pollInterval.next(poll);
+            sleep = pollSleep(poll);
         }
         if (!retryLater && sleep.isZero()) {
             workBackoff.reset();
@@ -159,6 +166,11 @@ public final class Agent {
         }
         sleep(sleep);
         return retryLater;
+    }
+
+    /** Until the next poll: the interval, or the backoff while the control plane does not answer. */
+    private Duration pollSleep(AgentApi.Poll poll) {
+        return poll == null ? pollBackoff.next() : pollInterval.next(poll);
     }
 
     /**

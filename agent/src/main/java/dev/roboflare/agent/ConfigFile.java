@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +21,11 @@ import picocli.CommandLine;
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
     private final Properties props;
 
-    ConfigFile(Path file, Set<String> knownKeys, Set<String> multiValueKeys) throws IOException {
+    /**
+     * @param multiValueKeys the keys that may repeat, each with the separator its option splits on (a repeated line
+     *                       is joined with it: "," for lists, ";" for values that contain commas)
+     */
+    ConfigFile(Path file, Set<String> knownKeys, Map<String, String> multiValueKeys) throws IOException {
         Set<String> repeated = new TreeSet<>();
         props = new Properties() {
             @Override
@@ -29,8 +34,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                 if (earlier == null) {
                     return super.put(key, value);
                 }
-                if (multiValueKeys.contains(key)) {
-                    return super.put(key, earlier + "," + value);
+                if (multiValueKeys.containsKey(key)) {
+                    return super.put(key, earlier + multiValueKeys.get(key) + value);
                 }
                 repeated.add(String.valueOf(key));
                 return earlier;
@@ -47,7 +52,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         }
         if (!repeated.isEmpty()) {
             throw new IOException("key(s) " + repeated + " given more than once in " + file + "; keep one line each "
-                    + "(only " + new TreeSet<>(multiValueKeys) + " may repeat)");
+                    + "(only " + new TreeSet<>(multiValueKeys.keySet()) + " may repeat)");
         }
     }
 

@@ -12,6 +12,7 @@ import dev.roboflare.agent.executor.image.ImageExecutor;
 import dev.roboflare.agent.executor.container.ExecutorSelection;
 import dev.roboflare.agent.executor.module.ModuleExecutor;
 import dev.roboflare.agent.executor.tarball.TarballExecutor;
+import dev.roboflare.agent.gate.UpdateGate;
 import dev.roboflare.protocol.ArtifactKind;
 import java.util.EnumMap;
 import java.util.Map;
@@ -171,6 +172,46 @@ public final class Main implements Callable<Integer> {
             hidden = true, description = "TEST ONLY: a file that changes at every boot.")
     Path bootIdFile;
 
+    @Option(names = "--lock-file", paramLabel = "FILE", defaultValue = "/run/roboflare/updates.lock",
+            description = "Update lock: while an app holds a flock on FILE (shared or exclusive) the agent does not "
+                    + "switch; the agent holds it itself from the switch through the watch. 'none': no lock. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String lockFile;
+
+    @Option(names = "--busy-url", paramLabel = "URL", description = "The robot's run state, polled before a switch "
+            + "(Opentrons robot-server: http://127.0.0.1:31950/runs): busy while the current run's status is one of "
+            + "--busy-statuses. Default: off.")
+    String busyUrl;
+
+    @Option(names = "--busy-statuses", paramLabel = "STATUS", split = ",", description = "Run statuses of --busy-url "
+            + "that mean busy. Default: running,paused,finishing,stop-requested,awaiting-recovery,blocked-by-open-door.")
+    List<String> busyStatuses = new ArrayList<>();
+
+    @Option(names = "--busy-url-timeout", paramLabel = "DURATION", defaultValue = "3s",
+            converter = DurationConverter.class, description = "How long --busy-url may take to answer. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration busyUrlTimeout;
+
+    @Option(names = "--busy-unknown-wait", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class, description = "How long a --busy-url or --busy-command that cannot be "
+            + "read holds a switch back before the agent proceeds (and logs that it did); 0s: proceed at once. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration busyUnknownWait;
+
+    @Option(names = "--busy-command", paramLabel = "CMD", description = "Run by /bin/sh before a switch: exit 0 free, "
+            + "75 busy (its first output line is the reason), anything else an error. Default: off.")
+    String busyCommand;
+
+    @Option(names = "--maintenance-window", paramLabel = "WINDOW", split = ";", description = "Switch only inside this window, "
+            + "e.g. \"Mon-Fri 22:00-06:00 America/New_York\" (days and zone optional); repeat for several. "
+            + "or separate with ';'. Default: any time.")
+    List<String> maintenanceWindows = new ArrayList<>();
+
+    @Option(names = "--max-defer", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "A deployment still waiting for the robot to be free after this long fails with the reason, "
+                    + "nothing changed; 0s: wait as long as it takes. Default: ${DEFAULT-VALUE}.")
+    Duration maxDefer;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -193,12 +234,12 @@ public final class Main implements Callable<Integer> {
         Path cfg = configArg(args);
         if (cfg != null) {
             Set<String> keys = new HashSet<>();
-            Set<String> multi = new HashSet<>();
+            Map<String, String> multi = new java.util.HashMap<>();
             cl.getCommandSpec().options().forEach(o -> {
                 String key = o.longestName().replaceFirst("^-+", "");
                 keys.add(key);
                 if (o.isMultiValue()) {
-                    multi.add(key);
+                    multi.put(key, o.splitRegex().isEmpty() ? "," : o.splitRegex());
                 }
             });
             keys.remove("config");
@@ -292,7 +333,8 @@ public final class Main implements Callable<Integer> {
                 new ArtifactDownloader(client::downloads, state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow, new DiskPreflight(state, diskReserve),
-                releaseTrust == null ? dev.roboflare.agent.trust.ReleaseTrust.NONE : releaseTrust);
+                releaseTrust == null ? dev.roboflare.agent.trust.ReleaseTrust.NONE : releaseTrust)
+                .withGate(new UpdateGate(gateConfig()));
         AgentMetrics metrics = new AgentMetrics();
         Outbox outbox = ctx.outbox();
         metrics.outboxDepth(() -> {
@@ -315,7 +357,11 @@ public final class Main implements Callable<Integer> {
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
                 .kv("agent_version", AgentVersion.current()).kv("launcher", launcher).kv("executor", chosen.name())
                 .kv("poll_interval", pollInterval)
-                .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
+                .kv("watch_window", watchWindow).kv("lock_file", lockFile).kv("busy_url", busyUrl)
+                .kv("busy_command", busyCommand)
+                .kv("maintenance_windows", maintenanceWindows.isEmpty() ? null : String.join("; ", maintenanceWindows))
+                .kv("max_defer", maxDefer.isZero() ? null : maxDefer)
+                .kv("test_hook", System.getenv(PauseHook.ENV)).emit();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
                 .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")
@@ -337,6 +383,13 @@ public final class Main implements Callable<Integer> {
                 imageCert, robotType, dev.roboflare.agent.executor.image.ImageSettings.VERSION_JSON, rebootCommand,
                 bootedSlotCommand, bootIdFile, preserveFiles.isEmpty() ? List.of(Path.of("/etc/machine-id"))
                         : preserveFiles);
+    }
+
+    /** The update gate's settings (validated: a maintenance window that cannot be read stops the start). */
+    UpdateGate.Config gateConfig() {
+        return new UpdateGate.Config(lockFile == null || lockFile.equals("none") ? null : Path.of(lockFile),
+                busyCommand, busyUrl, Set.copyOf(busyStatuses), busyUrlTimeout, maintenanceWindows, busyUnknownWait,
+                maxDefer);
     }
 
     List<Path> modulesDirs() {
@@ -401,6 +454,14 @@ public final class Main implements Callable<Integer> {
         }
         if (moduleTimeout.isZero()) {
             return "--module-timeout must be longer than 0";
+        }
+        if (busyUrl != null && HttpUrl.parse(busyUrl) == null) {
+            return "--busy-url '" + busyUrl + "' is not an http(s) URL (e.g. http://127.0.0.1:31950/runs)";
+        }
+        try {
+            new UpdateGate(gateConfig());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (watchWindow.isZero() || pollInterval.isZero()) {
             return "--watch-window and --poll-interval must be longer than 0";

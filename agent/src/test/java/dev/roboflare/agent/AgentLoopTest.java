@@ -9,6 +9,7 @@ import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.gate.UpdateGate;
 import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.ProcStat;
@@ -44,6 +45,7 @@ class AgentLoopTest {
     LogCapture log;
     Agent agent;
     Thread loop;
+    UpdateGate gate = UpdateGate.NONE;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -70,7 +72,7 @@ class AgentLoopTest {
                         null, "test"), state, List.of(state.resolve("no-modules")), Duration.ofSeconds(5), null, null),
                 new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"), null), new Outbox(state),
-                new SelfUpdateGuard(null), WATCH);
+                new SelfUpdateGuard(null), WATCH).withGate(gate);
         agent = new Agent(client, ctx, new DeploymentMachine(ctx, new PauseHook(null), 4), Duration.ofMillis(100),
                 Duration.ofMillis(500));
         loop = new Thread(() -> {

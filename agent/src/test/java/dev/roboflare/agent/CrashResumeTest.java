@@ -33,6 +33,7 @@ class CrashResumeTest {
     Path dir;
     final List<Process> agents = new ArrayList<>();
     FakeControlPlane cp;
+    String extraConfig = "lock-file=none\n";
 
     @AfterEach
     void cleanUp() throws IOException {
@@ -50,7 +51,7 @@ class CrashResumeTest {
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
         Files.writeString(dir.resolve("agent.conf"), "# config file: same names as the flags\n"
                 + "control-plane=" + cp.url() + "\ntoken-file=" + dir.resolve("token") + "\npoll-interval=100ms\n"
-                + "watch-window=5s\n");
+                + "watch-window=5s\n" + extraConfig);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String jar = System.getProperty("roboflare.agent.jar");
         if (jar != null) {
@@ -119,6 +120,51 @@ class CrashResumeTest {
         assertThat(cp.eventsFor(dep)).singleElement().extracting(FakeControlPlane.Received::status)
                 .isEqualTo(DeploymentStatus.APPLIED);
         assertThat(read(out2)).contains("step=download outcome=ok").contains("resumed_from=");
+    }
+
+    @Test
+    void killedWhileWaitingAtTheGateItResumesWaitingAndAppliesOnceTheRobotIsFree() throws Exception {
+        cp = new FakeControlPlane(TOKEN);
+        Path lock = dir.resolve("updates.lock");
+        extraConfig = "lock-file=" + lock + "\n";
+        Process app = new ProcessBuilder("flock", "-o", "-x", lock.toString(), "sleep", "300").start();
+        agents.add(app);
+        waitUntil(() -> Files.exists(lock));
+        String dep = cp.deploy("1.0.0", ArtifactKind.APP_TARBALL, "demo-app",
+                Tarballs.app("echo up; exec sleep 300"), "{\"entrypoint\": [\"bin/app\"]}");
+        Path out1 = dir.resolve("agent-1.log");
+        Process first = agent(null, out1);
+        waitUntil(() -> read(out1).contains("step=gate outcome=waiting") && gateReason() != null); // persisted
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+        dev.roboflare.agent.state.InFlight gated = new StateStore(dir.resolve("state")).load().inFlight();
+        assertThat(gated.phase()).isEqualTo("gate");
+        assertThat(gated.gateReason()).isEqualTo("an app holds the update lock " + lock);
+
+        Path out2 = dir.resolve("agent-2.log");
+        agent(null, out2);
+        waitUntil(() -> read(out2).contains("step=gate outcome=resumed"));
+        Thread.sleep(1000); // polls while still busy
+        assertThat(cp.eventsFor(dep)).isEmpty();
+        assertThat(dir.resolve("state/current")).doesNotExist();
+        dev.roboflare.agent.state.InFlight still = new StateStore(dir.resolve("state")).load().inFlight();
+        assertThat(still.phase()).isEqualTo("gate");
+        assertThat(still.gatedSince()).as("the wait goes on from when it started").isEqualTo(gated.gatedSince());
+        assertThat(read(out2)).doesNotContain("outcome=waiting"); // one line per wait, not per start
+
+        app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        waitUntil(() -> !cp.eventsFor(dep).isEmpty());
+        assertThat(cp.eventsFor(dep)).singleElement().extracting(FakeControlPlane.Received::status)
+                .isEqualTo(DeploymentStatus.APPLIED);
+        assertThat(read(out2)).contains("step=gate outcome=free waited=");
+    }
+
+    String gateReason() {
+        try {
+            dev.roboflare.agent.state.InFlight f = new StateStore(dir.resolve("state")).load().inFlight();
+            return f == null ? null : f.gateReason();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static String read(Path p) {

@@ -156,6 +156,17 @@ class CliAgainstControlPlaneTest {
     }
 
     @Test
+    void deployForceSaysSoAndTheDeploymentsFirstEventRecordsIt() throws Exception {
+        release("busy-app", "4.0.0");
+        enroll("busy-bot");
+        CliRun.Result d = cli.run("deploy", "busy-app@4.0.0", "--robot", "busy-bot", "--force").ok();
+        assertThat(d.out()).contains("forced (the robots skip their update gate)");
+        JsonNode events = cli.run("events", deploymentId(d.out()), "--json").ok().json();
+        assertThat(events.get(0).path("detail").asText())
+                .isEqualTo("created; forced: the robot does not wait at its update gate");
+    }
+
+    @Test
     void artifactPushIsStoredOnceAndReleaseCreateTakesAManifestFile() throws Exception {
         Path tarball = Files.write(work.resolve("push-app.tar.gz"), new byte[300_000]);
         CliRun.Result first = cli.run("artifact", "push", tarball.toString(), "--kind", "app_tarball").ok();

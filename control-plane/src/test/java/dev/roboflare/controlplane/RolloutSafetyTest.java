@@ -175,6 +175,28 @@ class RolloutSafetyTest {
     }
 
     @Test
+    void aForcedDeploymentTellsTheRobotToSkipItsUpdateGateAndItsCreatedEventSaysSo() {
+        Map<String, String> f = fleet(1);
+        String robot = f.keySet().stream().filter(k -> !k.equals("fleet")).findFirst().orElseThrow();
+        String plain = server.deployToRobot(server.newRelease(), robot).get("id").asText();
+        JsonNode offered = server.get("/api/agent/deployments", f.get(robot)).json().get("deployments").get(0);
+        assertThat(offered.get("id").asText()).isEqualTo(plain);
+        assertThat(offered.get("force").asBoolean()).isFalse();
+
+        TestServer.Reply forced = server.deploy(UUID.randomUUID().toString(), "{\"release_id\":\""
+                + server.newRelease() + "\",\"target_kind\":\"robot\",\"target_id\":\"" + robot + "\",\"force\":true}");
+        assertThat(forced.status()).as(forced.body()).isEqualTo(201);
+        String id = forced.json().get("id").asText();
+        JsonNode now = server.get("/api/agent/deployments", f.get(robot)).json().get("deployments");
+        assertThat(now).singleElement().satisfies(d -> {
+            assertThat(d.get("id").asText()).isEqualTo(id);
+            assertThat(d.get("force").asBoolean()).isTrue();
+        });
+        assertThat(server.get("/api/deployments/" + id + "/events").json().get(0).get("detail").asText())
+                .isEqualTo("created; forced: the robot does not wait at its update gate");
+    }
+
+    @Test
     void rolloutOptionsAreCheckedAndNamed() {
         String robot = server.robot("solo").get("id").asText();
         String release = server.newRelease();

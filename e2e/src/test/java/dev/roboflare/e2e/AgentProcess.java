@@ -33,7 +33,9 @@ final class AgentProcess implements AutoCloseable {
                               Map<String, String> env, List<String> extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-Xmx64m", "-jar", Jars.agent().toString(),
                 "--control-plane", controlPlaneUrl, "--token-file", tokenFile.toString(),
-                "--state-dir", stateDir.toString(), "--poll-interval", "300ms", "--watch-window", "3s"));
+                "--state-dir", stateDir.toString(), "--poll-interval", "300ms", "--watch-window", "3s",
+                // each agent its own update lock: the default /run/roboflare/updates.lock is one per machine
+                "--lock-file", stateDir.toAbsolutePath().resolveSibling("updates.lock").toString()));
         cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -55,7 +55,7 @@ class CrashMatrixTest {
     }
 
     @ParameterizedTest(name = "killed at {0}")
-    @ValueSource(strings = {"check", "download", "verify", "extract", "switch", "watch", "commit", "rollback", "cleanup",
+    @ValueSource(strings = {"check", "download", "verify", "extract", "gate", "switch", "watch", "commit", "rollback", "cleanup",
             "report"})
     void killedAtAPhaseTheDeploymentStillEndsOnceWithOneAppRunning(String phase) throws Exception {
         Path home = Files.createDirectories(work.resolve(phase));

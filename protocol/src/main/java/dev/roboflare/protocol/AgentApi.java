@@ -20,11 +20,17 @@ public final class AgentApi {
 
     /**
      * {@code signature} (nullable: unsigned, or a control plane that predates signing) is the release's newest
-     * {@link SignedStatement}; an agent with trusted keys refuses a deployment without a valid one.
+     * {@link SignedStatement}; an agent with trusted keys refuses a deployment without a valid one. {@code force}
+     * (absent from older control planes: false): the operator asked to skip the robot's update gate.
      */
-    public record Deployment(String id, Release release, Artifact artifact, SignedStatement signature) {
+    public record Deployment(String id, Release release, Artifact artifact, SignedStatement signature,
+                             boolean force) {
+        public Deployment(String id, Release release, Artifact artifact, SignedStatement signature) {
+            this(id, release, artifact, signature, false);
+        }
+
         public Deployment(String id, Release release, Artifact artifact) {
-            this(id, release, artifact, null);
+            this(id, release, artifact, null, false);
         }
     }
 

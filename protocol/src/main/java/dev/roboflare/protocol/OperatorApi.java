@@ -65,7 +65,8 @@ public final class OperatorApi {
     /**
      * {@code POST /api/deployments} body; requires an {@code Idempotency-Key} header. The last three are optional
      * (null: absent): {@code maxFailureRatio} and {@code batchSize} for fleet rollouts, {@code force} to offer a
-     * release to robots that rolled it back before.
+     * release to robots that rolled it back before and to have the robots skip their update gate (an app's update
+     * lock, a run in progress, the robot's maintenance windows): recorded in the created event.
      */
     public record CreateDeployment(String releaseId, TargetKind targetKind, String targetId, Instant scheduledAt,
                                    Double maxFailureRatio, Integer batchSize, Boolean force) {

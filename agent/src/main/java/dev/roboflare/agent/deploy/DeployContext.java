@@ -2,6 +2,7 @@ package dev.roboflare.agent.deploy;
 
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.executor.ExecutorRegistry;
+import dev.roboflare.agent.gate.UpdateGate;
 import dev.roboflare.agent.launcher.AppLauncher;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.outbox.Outbox;
@@ -24,6 +25,7 @@ public final class DeployContext {
     final Duration watchWindow;
     final DiskPreflight preflight;
     final ReleaseTrust trust;
+    UpdateGate gate = UpdateGate.NONE;
     private AgentState state;
 
     /**
@@ -51,6 +53,12 @@ public final class DeployContext {
                          Duration watchWindow) {
         this(store, state, executors, launcher, downloader, outbox, selfUpdateGuard, watchWindow, DiskPreflight.NONE,
                 ReleaseTrust.NONE);
+    }
+
+    /** The robot's say before the switch ({@link UpdateGate#NONE} unless set: never busy). */
+    public DeployContext withGate(UpdateGate g) {
+        this.gate = g;
+        return this;
     }
 
     public AgentState state() {

@@ -6,6 +6,7 @@ import static dev.roboflare.agent.deploy.Phase.COMMIT;
 import static dev.roboflare.agent.deploy.Phase.DONE;
 import static dev.roboflare.agent.deploy.Phase.DOWNLOAD;
 import static dev.roboflare.agent.deploy.Phase.EXTRACT;
+import static dev.roboflare.agent.deploy.Phase.GATE;
 import static dev.roboflare.agent.deploy.Phase.REPORT;
 import static dev.roboflare.agent.deploy.Phase.ROLLBACK;
 import static dev.roboflare.agent.deploy.Phase.SWITCH;
@@ -19,6 +20,7 @@ import static dev.roboflare.agent.deploy.StepResult.Kind.APP_EXITED;
 import static dev.roboflare.agent.deploy.StepResult.Kind.FAILED;
 import static dev.roboflare.agent.deploy.StepResult.Kind.GAVE_UP;
 import static dev.roboflare.agent.deploy.StepResult.Kind.OK;
+import static dev.roboflare.agent.deploy.StepResult.Kind.WAIT;
 import static dev.roboflare.agent.deploy.StepResult.Kind.WHOLE_IMAGE;
 
 import dev.roboflare.agent.log.Log;
@@ -38,22 +40,27 @@ import java.util.UUID;
  * The whole life of a deployment, in one place.
  *
  * <pre>
- *   check ─ok─▶ download ─ok─▶ verify ─ok─▶ extract ─ok─▶ switch ─ok─▶ watch ─ok─▶ commit ─ok (applied)─▶ cleanup ─▶ report ─▶ done
- *     │            │             │             │             │            │            │                  ▲
- *     └── failed ──┴─── failed ──┴─── failed ──┴──────────▶  │            │            │                  │
- *                                                 cleanup    └ app exited ┴─ refused ──┴─▶ rollback ──────┘
- *                                                                                        (rolled_back, or failed)
+ *                                                          ┌ busy: wait (asked again every poll)
+ *                                                          ▼   │
+ *   check ─ok─▶ download ─ok─▶ verify ─ok─▶ extract ─ok─▶ gate ─free─▶ switch ─ok─▶ watch ─ok─▶ commit ─ok (applied)─▶ cleanup ─▶ report ─▶ done
+ *     │            │             │             │           │             │            │            │                  ▲
+ *     └── failed ──┴─── failed ──┴─── failed ──┴─ max-defer┴─────────▶   │            │            │                  │
+ *                                                 cleanup                └ app exited ┴─ refused ──┴─▶ rollback ──────┘
+ *                                                                                                (rolled_back, or failed)
  *
- *   A whole OS image (full_image_ab) leaves verify for its own phases and joins again at commit / cleanup:
- *   verify ─whole image─▶ write ─ok─▶ reboot ─ok─▶ booted ─ok (new slot, app survived the watch)─▶ commit
- *                           │        (env write,     │
- *                           failed ▶ cleanup          └ app exited / old slot booted ─▶ revert ─▶ cleanup
- *                                   reboot asked)                       (env back, reboot into the old slot)
+ *   A whole OS image (full_image_ab) leaves verify for its own phases, passes the same gate before its reboot, and
+ *   joins again at commit / cleanup:
+ *   verify ─whole image─▶ write ─ok─▶ gate ─free (whole image)─▶ reboot ─ok─▶ booted ─ok (new slot, app survived)─▶ commit
+ *                           │                                    (env write,     │
+ *                           failed ▶ cleanup                      reboot asked)  └ app exited / old slot booted ─▶ revert ─▶ cleanup
+ *                                                                                       (env back, reboot into the old slot)
  * </pre>
  *
  * What a phase does with the artifact is the kind's {@link dev.roboflare.agent.executor.Executor} (install at
  * extract, apply at switch, commit, undo at rollback, cleanup); the phases and this table are the same for every
- * kind. A new phase (a gate before the switch) is a new row and one changed arrow.
+ * kind. The gate before the switch is the same for every kind too: whatever disturbs the app (a new app, a module's
+ * install, an A/B reboot) happens at switch, after the robot said it is free. The update lock the gate takes is held
+ * from there through the watch and a rollback, and let go at cleanup.
  *
  * Before a phase runs, the in-flight deployment with that phase is written to state.json (atomic, fsynced), so a
  * restarted agent resumes at the same phase: a download continues, an extract starts over, a watch is watched in
@@ -69,11 +76,13 @@ public final class DeploymentMachine {
         row(CHECK, OK, DOWNLOAD, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(DOWNLOAD, OK, VERIFY, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(VERIFY, OK, EXTRACT, WHOLE_IMAGE, WRITE, FAILED, CLEANUP, GAVE_UP, CLEANUP);
-        row(EXTRACT, OK, SWITCH, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(EXTRACT, OK, GATE, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        // failed: still busy after --max-defer; a whole image goes on to its reboot, every other kind to switch
+        row(GATE, OK, SWITCH, WHOLE_IMAGE, REBOOT, FAILED, CLEANUP);
         row(SWITCH, OK, WATCH, APP_EXITED, ROLLBACK, FAILED, CLEANUP, GAVE_UP, ROLLBACK); // failed: engine down
         row(WATCH, OK, COMMIT, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
         row(COMMIT, OK, CLEANUP, APP_EXITED, ROLLBACK, GAVE_UP, ROLLBACK);
-        row(WRITE, OK, REBOOT, FAILED, CLEANUP, GAVE_UP, CLEANUP);
+        row(WRITE, OK, GATE, FAILED, CLEANUP, GAVE_UP, CLEANUP);
         row(REBOOT, OK, BOOTED, FAILED, CLEANUP, GAVE_UP, REVERT); // failed: the environment could not be written
         row(BOOTED, OK, COMMIT, APP_EXITED, REVERT, GAVE_UP, REVERT);
         row(REVERT, OK, CLEANUP, FAILED, CLEANUP, GAVE_UP, CLEANUP);
@@ -87,6 +96,7 @@ public final class DeploymentMachine {
             Map.entry(DOWNLOAD, new DownloadStep()),
             Map.entry(VERIFY, new VerifyStep()),
             Map.entry(EXTRACT, new ExtractStep()),
+            Map.entry(GATE, new GateStep()),
             Map.entry(SWITCH, new SwitchStep()),
             Map.entry(WATCH, new WatchStep()),
             Map.entry(COMMIT, new CommitStep()),
@@ -99,7 +109,7 @@ public final class DeploymentMachine {
             Map.entry(REPORT, new ReportStep())));
 
     /** How {@link #run} ended. */
-    public enum End { DONE, RETRY_LATER }
+    public enum End { DONE, RETRY_LATER, WAITING }
 
     public static final int DEFAULT_MAX_ENTRIES = 4;
 
@@ -138,6 +148,23 @@ public final class DeploymentMachine {
         return run(f);
     }
 
+    /**
+     * The control plane no longer offers the in-flight deployment (cancelled, or superseded by a newer one, such as
+     * a forced deployment) while it waits at the gate: nothing was changed on the robot, so it ends there, failed,
+     * after cleanup, and the next deployment can start. Past the gate a deployment is always finished.
+     */
+    public End withdrawnAtGate() throws IOException {
+        InFlight f = ctx.state().inFlight();
+        String why = "withdrawn by the control plane (cancelled or superseded) while waiting for the robot to be free ("
+                + f.gateReason() + "); nothing was changed on it";
+        DeployContext.line(Log.Priority.NOTICE, f, GATE).kv("outcome", "withdrawn").msg(why).emit();
+        InFlight n = f.withOutcome(new Outcome(UUID.randomUUID().toString(), DeploymentStatus.FAILED, why))
+                .withPhase(CLEANUP.word()).countEntry();
+        ctx.save(ctx.state().withInFlight(n));
+        AgentMetrics.current().deploymentEnded(DeploymentStatus.FAILED.wire());
+        return run(n);
+    }
+
     /** Resumes the persisted in-flight deployment after an agent restart (this counts for the loop guard). */
     public End resume() throws IOException {
         InFlight f = ctx.state().inFlight().countEntry();
@@ -147,11 +174,17 @@ public final class DeploymentMachine {
         return run(f);
     }
 
-    /** Continues the in-flight deployment (after RETRY_LATER, possibly with a refreshed download URL). */
+    /**
+     * Continues the in-flight deployment (after RETRY_LATER or WAITING), possibly with a refreshed download URL or
+     * a force the operator added since.
+     */
     public End proceed(AgentApi.Deployment refreshed) throws IOException {
         InFlight f = ctx.state().inFlight();
         if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.artifact() != null) {
             f = f.withDeployment(f.deployment().withDownloadUrl(refreshed.artifact().downloadUrl()));
+        }
+        if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.force() && !f.deployment().force()) {
+            f = f.withDeployment(f.deployment().forced()); // the operator forced it while it waited at the gate
         }
         return run(f);
     }
@@ -163,7 +196,9 @@ public final class DeploymentMachine {
                 return End.DONE;
             }
             StepResult r;
-            if (phase != REPORT && f.entries(phase.word()) > maxEntries) { // report only writes a file
+            holdLockThrough(phase);
+            // report only writes a file; the gate disturbs nothing, and a restart while waiting must not give up
+            if (phase != REPORT && phase != GATE && f.entries(phase.word()) > maxEntries) {
                 r = giveUp(f, phase);
             } else {
                 SdNotify.current().status("deployment " + f.id() + " release " + f.semver() + ": " + phase.word());
@@ -184,9 +219,11 @@ public final class DeploymentMachine {
                     return End.RETRY_LATER;
                 }
             }
-            if (r.kind() == StepResult.Kind.RETRY_LATER) {
-                ctx.save(ctx.state().withInFlight(r.flight()));
-                return End.RETRY_LATER;
+            if (r.kind() == StepResult.Kind.RETRY_LATER || r.kind() == WAIT) {
+                if (!(r.kind() == WAIT && r.flight().equals(f))) { // a robot busy for hours: no write per poll
+                    ctx.save(ctx.state().withInFlight(r.flight()));
+                }
+                return r.kind() == WAIT ? End.WAITING : End.RETRY_LATER;
             }
             Phase next = TABLE.get(phase).get(r.kind());
             if (next == null) {
@@ -207,6 +244,18 @@ public final class DeploymentMachine {
             n = n.withPhase(next.word()).countEntry();
             ctx.save(ctx.state().withInFlight(n));
             f = n;
+        }
+    }
+
+    /**
+     * The update lock is the agent's from the gate through the switch, the watch, the commit and a rollback (taken
+     * again after a restart there: the kernel dropped it with the old process); from cleanup on apps may have it.
+     */
+    private void holdLockThrough(Phase phase) {
+        switch (phase) {
+            case SWITCH, WATCH, COMMIT, ROLLBACK -> ctx.gate.holdIfFree();
+            case GATE -> { } // the gate takes it only when the robot is free
+            default -> ctx.gate.release();
         }
     }
 

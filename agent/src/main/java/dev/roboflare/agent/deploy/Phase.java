@@ -11,6 +11,7 @@ public enum Phase {
     DOWNLOAD("download"),
     VERIFY("verify"),
     EXTRACT("extract"),
+    GATE("gate"),
     SWITCH("switch"),
     WATCH("watch"),
     COMMIT("commit"),

@@ -19,6 +19,8 @@ public record StepResult(Kind kind, InFlight flight, DeploymentStatus status, St
         APP_EXITED,
         /** Nothing decided; try the same phase again later (network down, signed URL expired). */
         RETRY_LATER,
+        /** The robot is busy: ask again at the next poll (not an error, so no backoff). */
+        WAIT,
         /** The loop guard stopped a phase that kept being interrupted. */
         GAVE_UP
     }
@@ -37,6 +39,10 @@ public record StepResult(Kind kind, InFlight flight, DeploymentStatus status, St
 
     public static StepResult appExited(InFlight f, String problem) {
         return new StepResult(Kind.APP_EXITED, f.withProblem(problem), null, null);
+    }
+
+    public static StepResult waitFor(InFlight f) {
+        return new StepResult(Kind.WAIT, f, null, null);
     }
 
     public static StepResult retryLater(InFlight f) {

@@ -19,7 +19,7 @@ import java.util.List;
 public record AgentState(int version, ReleaseRecord current, ReleaseRecord previous, AppRecord app,
                          InFlight inFlight, List<String> finished, boolean rebuilt) {
 
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final int FINISHED_KEPT = 100;
 
     public static AgentState empty() {

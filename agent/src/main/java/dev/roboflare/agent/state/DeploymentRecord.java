@@ -11,10 +11,12 @@ import dev.roboflare.protocol.SignedStatement;
  * word; the signature is kept verbatim (key id, statement, signature) because it is checked as received.
  *
  * @param downloadUrl short-lived; refreshed from a poll while the download is retried
+ * @param force       the operator asked to skip the update gate (format 3; absent: false)
  */
 public record DeploymentRecord(String id, String releaseId, String semver, JsonNode manifest, String artifactId,
                                String kind, String artifactName, String sha256, long size, String downloadUrl,
-                               String signatureKeyId, String signedStatement, String signature) {
+                               String signatureKeyId, String signedStatement, String signature,
+                               boolean force) {
 
     public static DeploymentRecord of(AgentApi.Deployment d) {
         AgentApi.Release r = d.release();
@@ -24,7 +26,8 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
                 r == null ? null : r.manifestJson(), a == null ? null : a.id(),
                 a == null || a.kind() == null ? null : a.kind().wire(), a == null ? null : a.name(),
                 a == null ? null : a.sha256(), a == null ? 0 : a.size(), a == null ? null : a.downloadUrl(),
-                s == null ? null : s.keyId(), s == null ? null : s.statement(), s == null ? null : s.signature());
+                s == null ? null : s.keyId(), s == null ? null : s.statement(), s == null ? null : s.signature(),
+                d.force());
     }
 
     /** Null when the record has no kind; an unknown word (a newer agent wrote it) reads as no kind. */
@@ -46,11 +49,16 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
         SignedStatement s = signature == null && signedStatement == null ? null
                 : new SignedStatement(signedStatement, signature, signatureKeyId);
         return new AgentApi.Deployment(id, releaseId == null && semver == null ? null
-                : new AgentApi.Release(releaseId, semver, manifest), kind == null ? null : artifact(), s);
+                : new AgentApi.Release(releaseId, semver, manifest), kind == null ? null : artifact(), s, force);
+    }
+
+    public DeploymentRecord forced() {
+        return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
+                downloadUrl, signatureKeyId, signedStatement, signature, true);
     }
 
     public DeploymentRecord withDownloadUrl(String url) {
         return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
-                url, signatureKeyId, signedStatement, signature);
+                url, signatureKeyId, signedStatement, signature, force);
     }
 }

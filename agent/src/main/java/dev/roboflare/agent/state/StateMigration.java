@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <li>1 → 2: the in-flight deployment was the agent API's wire record ({@code release}, {@code artifact},
  *   {@code signature} objects); it becomes the agent's own flat {@link DeploymentRecord}. Phase words are
  *   unchanged (format 1 wrote the same lower-case words).</li>
+ *   <li>2 → 3: nothing to convert. Format 3 adds the phase word {@code gate}, the in-flight {@code gated_since}
+ *   and {@code gate_reason} and the deployment's {@code force} (all absent in format 2: never gated, not forced);
+ *   the version moves so that an older agent refuses a file that may be at the gate instead of misreading it.</li>
  * </ul>
  */
 final class StateMigration {

@@ -18,7 +18,11 @@ class StateFormatTest {
     Path dir;
 
     AgentState loadFixture(String name) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/state-fixtures/v1-052d5f0/" + name + ".json")) {
+        return loadFixture("v1-052d5f0", name);
+    }
+
+    AgentState loadFixture(String format, String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/state-fixtures/" + format + "/" + name + ".json")) {
             Files.write(dir.resolve("state.json"), in.readAllBytes());
         }
         return new StateStore(dir).load();
@@ -74,6 +78,27 @@ class StateFormatTest {
         assertThat(tree.path("in_flight").path("deployment").path("release_id").asText()).isEqualTo("rel-110");
         assertThat(tree.path("in_flight").path("deployment").has("release")).as("no wire record on disk").isFalse();
         assertThat(new StateStore(dir).load()).isEqualTo(s);
+    }
+
+    @Test
+    void aFormat2StateAtExtractLoadsNeverGatedNorForcedAndGoesOnToTheGate() throws IOException {
+        AgentState s = loadFixture("v2-573a0ed", "extract");
+        assertThat(s.version()).isEqualTo(AgentState.VERSION);
+        InFlight f = s.inFlight();
+        assertThat(f.phase()).isEqualTo("extract");
+        assertThat(f.gatedSince()).isNull();
+        assertThat(f.gateReason()).isNull();
+        assertThat(f.deployment().force()).isFalse();
+        assertThat(f.deployment().releaseId()).isEqualTo("rel-2-0-0");
+        assertThat(f.priorCurrent().id()).isEqualTo("rel-1-0-0");
+        assertThat(f.downloaded().size()).isEqualTo(1234);
+        new StateStore(dir).save(s.withInFlight(f.withPhase("gate").withGate(java.time.Instant.parse(
+                "2026-11-29T14:02:00Z"), "run abc running since 14:02")));
+        var tree = new ObjectMapper().readTree(dir.resolve("state.json").toFile());
+        assertThat(tree.path("version").asInt()).isEqualTo(3);
+        assertThat(tree.path("in_flight").path("phase").asText()).isEqualTo("gate");
+        assertThat(tree.path("in_flight").path("gated_since").asText()).isEqualTo("2026-11-29T14:02:00Z");
+        assertThat(new StateStore(dir).load().inFlight().gateReason()).isEqualTo("run abc running since 14:02");
     }
 
     @Test

@@ -81,6 +81,17 @@ public final class FakeControlPlane implements AutoCloseable {
         return id;
     }
 
+    /** The operator cancels {@code id} (or a newer deployment supersedes it): polls no longer list it. */
+    public synchronized void withdraw(String id) {
+        deployments.remove(id);
+    }
+
+    /** The operator redeploys {@code id} with force: the robot skips its update gate. */
+    public synchronized void force(String id) {
+        AgentApi.Deployment d = deployments.get(id);
+        deployments.put(id, new AgentApi.Deployment(d.id(), d.release(), d.artifact(), d.signature(), true));
+    }
+
     public synchronized AgentApi.Deployment deployment(String id) {
         return deployments.get(id);
     }

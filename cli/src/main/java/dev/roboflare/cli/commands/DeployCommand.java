@@ -38,6 +38,10 @@ public final class DeployCommand extends OperatorCommand {
             description = "reuse the key of an earlier attempt (default: a new UUID)")
     String idempotencyKey;
 
+    @Option(names = "--force", description = "the robots do not wait until they are free (an app's update lock, a "
+            + "run in progress, their maintenance windows), and robots that rolled this release back get it again")
+    boolean force;
+
     @Option(names = "--json", description = "print the deployment as JSON")
     boolean json;
 
@@ -47,10 +51,10 @@ public final class DeployCommand extends OperatorCommand {
         OperatorApi.Release r = lookup.release(release);
         if (target.robot != null) {
             OperatorApi.Robot robot = lookup.robot(target.robot);
-            new Deployer(this).deploy(r, TargetKind.ROBOT, robot.id(), robot.name(), at, idempotencyKey, json);
+            new Deployer(this).deploy(r, TargetKind.ROBOT, robot.id(), robot.name(), at, idempotencyKey, json, force);
         } else {
             OperatorApi.Fleet fleet = lookup.fleet(target.fleet);
-            new Deployer(this).deploy(r, TargetKind.FLEET, fleet.id(), fleet.name(), at, idempotencyKey, json);
+            new Deployer(this).deploy(r, TargetKind.FLEET, fleet.id(), fleet.name(), at, idempotencyKey, json, force);
         }
         return 0;
     }

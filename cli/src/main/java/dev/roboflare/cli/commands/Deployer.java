@@ -19,12 +19,13 @@ final class Deployer {
     }
 
     Created<OperatorApi.Deployment> deploy(OperatorApi.Release release, TargetKind kind, String targetId,
-                                           String targetName, Instant at, String idempotencyKey, boolean json) {
+                                           String targetName, Instant at, String idempotencyKey, boolean json,
+                                           boolean force) {
         String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
         command.err().println("Idempotency-Key: " + key + "   (to retry safely: --idempotency-key " + key + ")");
         command.err().flush();
         Created<OperatorApi.Deployment> result = command.client().deployments().create(key,
-                new OperatorApi.CreateDeployment(release.id(), kind, targetId, at));
+                new OperatorApi.CreateDeployment(release.id(), kind, targetId, at, null, null, force ? true : null));
         OperatorApi.Deployment d = result.value();
         if (json) {
             command.printJson(d);
@@ -34,7 +35,8 @@ final class Deployer {
                 + (kind == TargetKind.FLEET ? " (" + d.children().size() + " robots)" : "");
         command.out().println("deployment " + d.id() + (result.created() ? " created" : " already existed for this key")
                 + ": release " + release.semver() + " → " + target + ", " + d.status().wire()
-                + (d.scheduledAt() != null ? " (scheduled for " + d.scheduledAt() + ")" : ""));
+                + (d.scheduledAt() != null ? " (scheduled for " + d.scheduledAt() + ")" : "")
+                + (force ? ", forced (the robots skip their update gate)" : ""));
         command.out().println("watch it: roboflare status " + d.id() + " --watch");
         return result;
     }

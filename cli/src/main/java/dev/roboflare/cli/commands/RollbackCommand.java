@@ -76,7 +76,7 @@ public final class RollbackCommand extends OperatorCommand {
             out().println("rolling back robot " + robot.name() + " from " + lookup.semver(currentRelease) + " to "
                     + target.semver());
         }
-        new Deployer(this).deploy(target, TargetKind.ROBOT, robot.id(), robot.name(), null, idempotencyKey, json);
+        new Deployer(this).deploy(target, TargetKind.ROBOT, robot.id(), robot.name(), null, idempotencyKey, json, false);
     }
 
     private void rollbackFleet(OperatorApi.Fleet fleet, Lookup lookup) {
@@ -99,7 +99,7 @@ public final class RollbackCommand extends OperatorCommand {
             out().println("rolling back fleet " + fleet.name() + " from " + lookup.semver(currentRelease) + " to "
                     + target.semver());
         }
-        new Deployer(this).deploy(target, TargetKind.FLEET, fleet.id(), fleet.name(), null, idempotencyKey, json);
+        new Deployer(this).deploy(target, TargetKind.FLEET, fleet.id(), fleet.name(), null, idempotencyKey, json, false);
     }
 
     private static int indexOfApplied(List<OperatorApi.Deployment> newestFirst, int from, String otherThanRelease) {

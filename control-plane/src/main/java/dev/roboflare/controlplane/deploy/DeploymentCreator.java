@@ -121,6 +121,9 @@ public final class DeploymentCreator {
         List<Active> superseded = stopper.stop(c, older,
                 a -> "superseded by " + newByRobot.get(a.robotId()), now);
         deployments.insertBatch(c, org, rows);
+        if (force) {
+            deployments.markForced(c, rows);
+        }
         if (request.targetKind() == TargetKind.FLEET) {
             rollouts.insertPolicy(c, new RolloutRows.Policy(parentId, request.maxFailureRatio() == null
                     ? RolloutGate.DEFAULT_MAX_FAILURE_RATIO : request.maxFailureRatio(), RolloutGate.MIN_FINISHED,
@@ -130,7 +133,8 @@ public final class DeploymentCreator {
         List<EventRows.NewEvent> first = new ArrayList<>(rows.size() * 2);
         for (DeploymentRow row : rows) {
             first.add(new EventRows.NewEvent(row.id(), 1, Ids.newId(), DeploymentStatus.QUEUED,
-                    row.scheduledAt() == null ? "created" : "created; scheduled for " + row.scheduledAt()));
+                    (row.scheduledAt() == null ? "created" : "created; scheduled for " + row.scheduledAt())
+                            + (force ? "; forced: the robot does not wait at its update gate" : "")));
             String rolledBackIn = row.parentId() == null ? null : quarantined.get(row.robotId());
             Integer wave = waves.get(row.id());
             if (rolledBackIn != null) {

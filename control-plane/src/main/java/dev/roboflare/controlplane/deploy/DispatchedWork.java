@@ -37,7 +37,7 @@ public final class DispatchedWork {
                 out.add(new AgentApi.Deployment(row.id(),
                         new AgentApi.Release(r.id(), r.semver(), r.manifestJson()),
                         new AgentApi.Artifact(a.id(), a.kind(), a.name(), a.sha256(), a.size(), downloadUrl.apply(a)),
-                        signatures.newest(c, r.id()).orElse(null)));
+                        signatures.newest(c, r.id()).orElse(null), deployments.forced(c, row.id())));
             }
             return out;
         });

@@ -199,6 +199,26 @@ public final class DeploymentRows {
         }
     }
 
+    /** Marks deployments created with "force": the robot skips its update gate for them. */
+    public void markForced(Connection c, List<DeploymentRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deployments SET forced = 1 WHERE id = ?")) {
+            for (DeploymentRow d : rows) {
+                ps.setString(1, d.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public boolean forced(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT forced FROM deployments WHERE id = ?")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
     /** What a robot should act on now: its dispatched deployments, oldest first. */
     public List<DeploymentRow> dispatchedForRobot(Connection c, String robotId) throws SQLException {
         return query(c, WITH_STATUS + "WHERE d.robot_id = ? AND e.status = 'dispatched' ORDER BY d.created_at, d.id",
