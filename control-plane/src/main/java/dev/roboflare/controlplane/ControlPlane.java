@@ -5,6 +5,8 @@ import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
 import dev.roboflare.controlplane.artifacts.S3ArtifactStore;
+import dev.roboflare.controlplane.chunks.ChunkIndexer;
+import dev.roboflare.controlplane.chunks.ChunkStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.auth.OperatorToken;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
@@ -81,7 +83,7 @@ public final class ControlPlane implements AutoCloseable {
             DeploymentViews views = new DeploymentViews(db);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
             HttpApi.Services services = new HttpApi.Services(signer, store,
-                    new ArtifactCatalog(store, db, clock), new ReleasePublisher(db, clock),
+                    new ArtifactCatalog(store, db, clock, new ChunkIndexer(new ChunkStore(store))), new ReleasePublisher(db, clock),
                     new RobotRegistry(db, clock), new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),

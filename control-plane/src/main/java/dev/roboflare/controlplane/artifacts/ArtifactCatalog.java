@@ -2,6 +2,7 @@ package dev.roboflare.controlplane.artifacts;
 
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.chunks.ChunkIndexer;
 import dev.roboflare.controlplane.storage.ArtifactRows;
 import dev.roboflare.controlplane.storage.StorageException;
 import dev.roboflare.controlplane.storage.Transactor;
@@ -27,17 +28,32 @@ public final class ArtifactCatalog {
     private final Transactor db;
     private final ArtifactRows artifacts = new ArtifactRows();
     private final Clock clock;
+    private final ChunkIndexer chunkIndexer;
 
     public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock) {
+        this(store, db, clock, null);
+    }
+
+    /** {@code chunkIndexer} (nullable: no delta downloads) cuts each new blob into chunks after its upload. */
+    public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock, ChunkIndexer chunkIndexer) {
         this.store = store;
         this.db = db;
         this.clock = clock;
+        this.chunkIndexer = chunkIndexer;
     }
 
     public record Upload(Artifact artifact, boolean created) {
     }
 
     public Upload upload(String org, ArtifactKind kind, String name, InputStream body) throws IOException {
+        Upload upload = store(org, kind, name, body);
+        if (chunkIndexer != null) {
+            chunkIndexer.ensureIndexed(upload.artifact().id(), kind, upload.artifact().sha256());
+        }
+        return upload;
+    }
+
+    private Upload store(String org, ArtifactKind kind, String name, InputStream body) throws IOException {
         ArtifactStore.StoredBlob blob = store.put(body);
         if (blob.size() == 0) {
             throw RequestRejected.badRequest("the request body is empty; send the artifact's bytes as the raw body, "
