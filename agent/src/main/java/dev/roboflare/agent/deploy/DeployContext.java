@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.executor.Executor;
 import dev.roboflare.agent.launcher.AppLauncher;
@@ -24,6 +25,7 @@ public final class DeployContext {
     private AgentState state;
     private DiskPreflight preflight;
     private dev.roboflare.agent.trust.ReleaseTrust trust;
+    private DeltaDownloads delta = DeltaDownloads.off();
 
     public DeployContext(StateStore store, AgentState state, Executor executor, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
@@ -46,6 +48,15 @@ public final class DeployContext {
     /** Signature, expiry and version-floor checks in the check step (null: none configured). */
     public void useTrust(dev.roboflare.agent.trust.ReleaseTrust releaseTrust) {
         this.trust = releaseTrust;
+    }
+
+    /** Delta downloads through the chunk cache (default: off, every artifact downloaded whole). */
+    public void useDelta(DeltaDownloads deltaDownloads) {
+        this.delta = deltaDownloads;
+    }
+
+    DeltaDownloads delta() {
+        return delta;
     }
 
     dev.roboflare.agent.trust.ReleaseTrust trust() {
