@@ -227,6 +227,7 @@ public final class Main implements Callable<Integer> {
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow);
         ctx.usePreflight(new DiskPreflight(state, diskReserve));
         ctx.useTrust(releaseTrust);
+        client.capDownloadRate(maxDownloadRate);
         ctx.useDelta(DeltaDownloads.in(state, chunkCache, client::downloads, releaseTrust,
                 () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)));
         AgentMetrics metrics = new AgentMetrics();
@@ -251,7 +252,9 @@ public final class Main implements Callable<Integer> {
         Log.info().kv("step", "config").kv("outcome", "ok").kv("control_plane", controlPlane).kv("state_dir", state)
                 .kv("agent_version", AgentVersion.current()).kv("launcher", launcher).kv("executor", chosen.name())
                 .kv("poll_interval", pollInterval)
-                .kv("watch_window", watchWindow).kv("test_hook", System.getenv(PauseHook.ENV)).emit();
+                .kv("watch_window", watchWindow).kv("chunk_cache", chunkCache)
+                .kv("max_download_rate", maxDownloadRate > 0 ? maxDownloadRate : null)
+                .kv("test_hook", System.getenv(PauseHook.ENV)).emit();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
                 .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")
