@@ -50,9 +50,22 @@ final class ChunkRoutes {
         return artifactId + "/chunks";
     }
 
-    void register(Javalin app) {
+    void register(Javalin app, OperatorAuth operator) {
         app.get("/api/artifacts/{id}/chunks", this::index);
         app.post("/api/artifacts/{id}/chunks", this::batch);
+        app.get("/api/artifacts/{id}/content", operator.require(this::content));
+    }
+
+    private void content(Context ctx, dev.roboflare.controlplane.trust.OperatorTokens.Grant op) throws IOException {
+        Artifact artifact = catalog.get(op.org(), ctx.pathParam("id"));
+        ChunkIndex index = chunks.index(artifact.sha256());
+        if (index == null) {
+            throw RequestRejected.notFound("artifact " + artifact.id() + " has no chunk index (uploaded before delta "
+                    + "downloads, or it could not be read); robots download it whole");
+        }
+        ctx.json(new dev.roboflare.protocol.OperatorApi.ArtifactContent(artifact.id(),
+                index.over().name().toLowerCase(java.util.Locale.ROOT), index.contentSha256(), index.contentSize(),
+                index.chunks().size()));
     }
 
     private void index(Context ctx) throws IOException {

@@ -53,7 +53,7 @@ public final class HttpApi {
         OperatorAuth operator = new OperatorAuth(s.operatorTokens());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
-        new ChunkRoutes(s.artifacts(), new ChunkStore(s.store()), s.signer(), clock).register(app);
+        new ChunkRoutes(s.artifacts(), new ChunkStore(s.store()), s.signer(), clock).register(app, operator);
         new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.deploymentCreator(), s.canceller(),
                 s.idempotency(), s.deployments())
                 .register(app, operator);
