@@ -72,37 +72,18 @@ public final class ChunkIndexer {
     ChunkIndex cut(InputStream in, ChunkIndex.Over over) throws IOException {
         MessageDigest whole = Sha256.newDigest();
         List<ChunkIndex.Chunk> list = new ArrayList<>();
-        byte[] buf = new byte[2 * cdc.max()];
-        int start = 0;
-        int end = 0;
-        long offset = 0;
-        boolean eof = false;
-        while (true) {
-            if (!eof && end - start < cdc.max()) { // keep max bytes ahead, so cuts never depend on read sizes
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
-                int n;
-                while (end < buf.length && (n = in.read(buf, end, buf.length - end)) > 0) {
-                    end += n;
-                }
-                eof = end < buf.length;
-            }
-            if (start == end) {
-                break;
-            }
-            int len = cdc.cut(buf, start, end - start);
-            whole.update(buf, start, len);
-            byte[] data = Arrays.copyOfRange(buf, start, start + len);
+        long[] offset = {0};
+        cdc.split(in, (buf, off, len) -> {
+            whole.update(buf, off, len);
+            byte[] data = Arrays.copyOfRange(buf, off, off + len);
             String sha = HexFormat.of().formatHex(Sha256.newDigest().digest(data));
             if (!chunks.hasChunk(sha)) {
                 chunks.putChunk(sha, data);
             }
-            list.add(new ChunkIndex.Chunk(sha, offset, len));
-            offset += len;
-            start += len;
-        }
-        return new ChunkIndex(over, cdc.min(), cdc.avg(), cdc.max(), offset, HexFormat.of().formatHex(whole.digest()),
-                list);
+            list.add(new ChunkIndex.Chunk(sha, offset[0], len));
+            offset[0] += len;
+        });
+        return new ChunkIndex(over, cdc.min(), cdc.avg(), cdc.max(), offset[0],
+                HexFormat.of().formatHex(whole.digest()), list);
     }
 }

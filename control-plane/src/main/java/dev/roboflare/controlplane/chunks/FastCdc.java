@@ -1,6 +1,8 @@
 package dev.roboflare.controlplane.chunks;
 
 import dev.roboflare.controlplane.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -79,6 +81,40 @@ public final class FastCdc {
             }
         }
         return n;
+    }
+
+    /** Receives each chunk in order; {@code buf} is reused after the call returns. */
+    public interface Sink {
+        void chunk(byte[] buf, int off, int len) throws IOException;
+    }
+
+    /**
+     * Cuts a stream into chunks, keeping {@code max} bytes ahead of each cut so the cuts are the same however the
+     * stream delivers its bytes.
+     */
+    public void split(InputStream in, Sink sink) throws IOException {
+        byte[] buf = new byte[2 * max];
+        int start = 0;
+        int end = 0;
+        boolean eof = false;
+        while (true) {
+            if (!eof && end - start < max) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                start = 0;
+                int n = 0;
+                while (end < buf.length && (n = in.read(buf, end, buf.length - end)) >= 0) {
+                    end += n;
+                }
+                eof = n < 0;
+            }
+            if (start == end) {
+                return;
+            }
+            int len = cut(buf, start, end - start);
+            sink.chunk(buf, start, len);
+            start += len;
+        }
     }
 
     /** {@code bits} one-bits spread evenly over bits 63 down to 16. */
