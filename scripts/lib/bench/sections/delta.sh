@@ -14,7 +14,7 @@ bench_delta() {
   chmod 755 "$dir/tree/bin/app"
   head -c "$(((mib - changed) * 1024 * 1024))" /dev/urandom >"$dir/tree/share/model.bin"
   cp_start "$dir/cp"
-  local robot metrics_port manifest rel dep status before after base_ms
+  local robot metrics_port manifest rel dep status before after base_ms whole_robot whole_port
   robot=$(enroll delta-agent "$dir/agent/token")
   metrics_port=$(free_port)
   BENCH_APP_PIDFILES+=("$dir/app.pids")
@@ -22,6 +22,14 @@ bench_delta() {
     --chunk-cache "$((2 * mib + 64))M"
   local pid=$AGENT_PID
   await_first_poll "$robot"
+  # the baseline: today's robot, no chunk cache, downloading each release whole on the same loopback
+  mkdir -p "$dir/whole"
+  whole_robot=$(enroll delta-whole "$dir/whole/token")
+  whole_port=$(free_port)
+  agent_start "$dir/whole" --executor symlink --poll-interval 1s --watch-window 3s --metrics-port "$whole_port" \
+    --chunk-cache 0
+  local whole_pid=$AGENT_PID
+  await_first_poll "$whole_robot"
   manifest="{\"entrypoint\":[\"bin/app\"],\"env\":{\"PID_FILE\":\"$dir/app.pids\"}}"
   python3 scripts/lib/bench/counting_http.py "$dir/casync" "$dir/casync/port" &
   BENCH_PIDS+=("$!")
@@ -57,6 +65,12 @@ bench_delta() {
     [[ $rf_bytes == *via=delta ]] || die "release 1.0.$r was not a delta download ($rf_bytes); see $dir/agent/agent.log"
     rf_bytes=${rf_bytes#bytes_downloaded=}
     rf_bytes=${rf_bytes% via=*}
+    local whole_ms
+    before=$(phase_seconds "$whole_port")
+    status=$(await_final "$(deploy "$rel" robot "$whole_robot")" 3600)
+    [[ $status == applied ]] || die "release 1.0.$r ended $status on the no-cache robot; see $dir/whole/agent.log"
+    after=$(phase_seconds "$whole_port")
+    whole_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2 + $6 - $3) * 1000 }')
 
     t0=$(now_us)
     casync make --store="$dir/casync/store" "$dir/casync/v$r.caibx" "$dir/v$r.tar" >/dev/null
@@ -82,12 +96,14 @@ bench_delta() {
     record delta "casync extract --seed (fetch + rebuild)" ms - - "$cs_ms"
     record delta "Roboflare / casync wall time" x le 1 "$(awk -v a="$rf_fetch_ms" -v b="$cs_ms" 'BEGIN { printf "%.2f", a / b }')"
     record delta "delta apply (download + verify + extract), warm cache" ms - - "$rf_apply_ms"
-    record delta "delta apply / whole apply of the first release" x le 1 "$(awk -v a="$rf_apply_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')"
+    record delta "whole apply of the same release, no chunk cache (--chunk-cache 0)" ms - - "$whole_ms"
+    record delta "delta apply / whole apply without a cache" x le 1 "$(awk -v a="$rf_apply_ms" -v b="$whole_ms" 'BEGIN { printf "%.2f", a / b }')"
     record delta "control plane: upload + chunk index" ms - - "$upload_ms"
     record delta "casync make" ms - - "$make_ms"
   done
-  record delta "whole apply of the first release (cold cache)" ms - - "$base_ms"
+  record delta "whole apply of the first release, cold cache (includes seeding the cache)" ms - - "$base_ms"
   agent_stop "$pid"
+  agent_stop "$whole_pid"
   cp_stop
 }
 

@@ -156,6 +156,22 @@ class DeltaDownloadEndToEndTest {
                 proxy.counts().values().stream().mapToInt(Integer::intValue).sum());
     }
 
+    @Test
+    void maxDownloadRateHoldsTheLinkToItsRate() throws Exception {
+        Robot robot = robot("capped-1", 0, Map.of(), List.of("--max-download-rate", "1M"));
+        byte[] v1 = app("1.0.0", random(10, MIB)); // about 7 MiB: at 1 MiB/s, at least 6 s after a 1 s burst
+        String r1 = release("1.0.0", v1);
+
+        long started = System.nanoTime();
+        applied(r1, robot);
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+
+        assertThat(v1.length).isGreaterThan(7 * MIB);
+        assertThat(seconds).as("a lower bound only: the cap cannot be beaten, a slow machine may take longer")
+                .isGreaterThanOrEqualTo(5);
+        assertThat(robot.agent.logText()).contains("max_download_rate=1048576");
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
 
     private static final class Robot {
@@ -164,9 +180,15 @@ class DeltaDownloadEndToEndTest {
         Path tokenFile;
         Path log;
         AgentProcess agent;
+        List<String> flags = List.of();
     }
 
     private Robot robot(String name, double faultRate, Map<String, String> env) throws Exception {
+        return robot(name, faultRate, env, List.of());
+    }
+
+    private Robot robot(String name, double faultRate, Map<String, String> env, List<String> flags)
+            throws Exception {
         proxy = new FlakyProxy(URI.create(cp.baseUrl()).getPort(), faultRate, 20261129L);
         OperatorApi.RobotCredentials creds = operator.enrollRobot(name);
         Robot r = new Robot();
@@ -175,13 +197,15 @@ class DeltaDownloadEndToEndTest {
         r.stateDir = home.resolve("state");
         r.tokenFile = AgentProcess.writeToken(home, creds.token());
         r.log = home.resolve("agent.log");
+        r.flags = flags;
         r.agent = agent(r, env);
         return r;
     }
 
     private AgentProcess agent(Robot r, Map<String, String> env) throws IOException {
-        AgentProcess a = AgentProcess.start(proxy.url(), r.tokenFile, r.stateDir, r.log, env,
-                List.of("--max-backoff", "2s"));
+        List<String> flags = new ArrayList<>(List.of("--max-backoff", "2s"));
+        flags.addAll(r.flags);
+        AgentProcess a = AgentProcess.start(proxy.url(), r.tokenFile, r.stateDir, r.log, env, flags);
         agents.add(a);
         return a;
     }
