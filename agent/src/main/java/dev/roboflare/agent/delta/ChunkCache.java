@@ -43,15 +43,24 @@ final class ChunkCache {
 
     /** The chunk's bytes, or null when it is not here or no longer matches its hash (it is then deleted). */
     byte[] read(String sha256) throws IOException {
+        byte[] data = readUnchecked(sha256);
+        if (data != null && !sha256.equals(sha256Of(data, data.length))) {
+            Files.deleteIfExists(chunkPath(sha256));
+            return null;
+        }
+        return data;
+    }
+
+    /**
+     * The chunk's bytes as stored, or null when it is not here: for a caller that checks the whole content it
+     * rebuilds anyway (one SHA-256 pass instead of two) and calls {@link #read} on each chunk only when that fails.
+     */
+    byte[] readUnchecked(String sha256) throws IOException {
         Path p = chunkPath(sha256);
         byte[] data;
         try {
             data = Files.readAllBytes(p);
         } catch (NoSuchFileException e) {
-            return null;
-        }
-        if (!sha256.equals(sha256Of(data, data.length))) {
-            Files.deleteIfExists(p);
             return null;
         }
         Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis())); // recently used
@@ -112,21 +121,19 @@ final class ChunkCache {
      * kept index lists, then, if still over, kept ones too. Returns the bytes left.
      */
     long trim(long bound) throws IOException {
-        Set<String> pinned = new HashSet<>();
-        for (Path p : byAge(indexes)) {
-            ChunkIndex idx = keptIndex(p.getFileName().toString());
-            if (idx != null) {
-                idx.chunks().forEach(c -> pinned.add(c.sha256()));
-            }
+        record Entry(Path path, long size, FileTime modified, boolean pinned) {
         }
-        List<Path> all = new ArrayList<>();
+        List<Entry> all = new ArrayList<>();
         long total = 0;
         if (Files.isDirectory(chunks)) {
             try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(chunks)) {
                 for (Path prefix : prefixes) {
-                    for (Path c : byAge(prefix)) {
-                        all.add(c);
-                        total += Files.size(c);
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(prefix)) {
+                        for (Path c : files) {
+                            var attrs = Files.readAttributes(c, java.nio.file.attribute.BasicFileAttributes.class);
+                            all.add(new Entry(c, attrs.size(), attrs.lastModifiedTime(), false));
+                            total += attrs.size();
+                        }
                     }
                 }
             }
@@ -134,15 +141,23 @@ final class ChunkCache {
         if (total <= bound) {
             return total;
         }
-        all.sort(Comparator.comparing((Path p) -> pinned.contains(p.getFileName().toString()))
-                .thenComparing(ChunkCache::modified));
-        for (Path c : all) {
+        Set<String> pinned = new HashSet<>();
+        for (Path p : byAge(indexes)) {
+            ChunkIndex idx = keptIndex(p.getFileName().toString());
+            if (idx != null) {
+                idx.chunks().forEach(c -> pinned.add(c.sha256()));
+            }
+        }
+        List<Entry> order = new ArrayList<>();
+        all.forEach(e -> order.add(new Entry(e.path(), e.size(), e.modified(),
+                pinned.contains(e.path().getFileName().toString()))));
+        order.sort(Comparator.comparing(Entry::pinned).thenComparing(Entry::modified));
+        for (Entry e : order) {
             if (total <= bound) {
                 break;
             }
-            long size = Files.size(c);
-            Files.deleteIfExists(c);
-            total -= size;
+            Files.deleteIfExists(e.path());
+            total -= e.size();
         }
         return total;
     }

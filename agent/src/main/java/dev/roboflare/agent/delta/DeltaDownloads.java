@@ -249,10 +249,10 @@ public final class DeltaDownloads {
         long size = 0;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             for (ChunkIndex.Chunk c : index.chunks()) {
-                byte[] data = cache.read(c.sha256());
-                if (data == null) { // damaged on disk since it was checked: read() deleted it, the retry fetches it
-                    throw new DownloadInterruptedException("chunk " + c.sha256() + " in the chunk cache was damaged; "
-                            + "fetching it again", 0);
+                byte[] data = cache.readUnchecked(c.sha256());
+                if (data == null) { // evicted meanwhile (another process trimming?): the retry fetches it
+                    throw new DownloadInterruptedException("chunk " + c.sha256() + " left the chunk cache; fetching "
+                            + "it again", 0);
                 }
                 out.write(data);
                 whole.update(data);
@@ -265,6 +265,16 @@ public final class DeltaDownloads {
         String sha = HexFormat.of().formatHex(whole.digest());
         if (size != index.contentSize() || !sha.equals(index.contentSha256())) {
             Files.deleteIfExists(tmp);
+            String damaged = null;
+            for (ChunkIndex.Chunk c : index.chunks()) { // each chunk was checked on arrival: find what rotted since
+                if (cache.has(c.sha256()) && cache.read(c.sha256()) == null) {
+                    damaged = c.sha256();
+                }
+            }
+            if (damaged != null) { // read() deleted the damaged ones; the retry fetches them again
+                throw new DownloadInterruptedException("chunk " + damaged + " in the chunk cache was damaged on disk; "
+                        + "fetching it again", 0);
+            }
             return null;
         }
         Files.move(tmp, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
