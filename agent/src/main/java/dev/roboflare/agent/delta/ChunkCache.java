@@ -21,7 +21,8 @@ import java.util.Set;
  * The robot's chunk cache, STATE/chunk-cache: verified chunks under {@code chunks/<2 hex>/<sha256>} and the chunk
  * indexes of the last {@value #KEPT_INDEXES} artifacts this robot downloaded under {@code indexes/<artifact sha256>}
  * (its current and previous releases, and the one in flight). A cache, not state: anything unreadable in it is
- * deleted and fetched again. {@link #trim} keeps it under the bound, dropping chunks no kept index lists first.
+ * deleted and fetched again. {@link #trim} keeps it under the bound, dropping chunks no kept index lists first,
+ * oldest stored first (a chunk the robot still uses is listed by a kept index, so no access time is kept).
  */
 final class ChunkCache {
     static final int KEPT_INDEXES = 3;
@@ -56,15 +57,11 @@ final class ChunkCache {
      * rebuilds anyway (one SHA-256 pass instead of two) and calls {@link #read} on each chunk only when that fails.
      */
     byte[] readUnchecked(String sha256) throws IOException {
-        Path p = chunkPath(sha256);
-        byte[] data;
         try {
-            data = Files.readAllBytes(p);
+            return Files.readAllBytes(chunkPath(sha256));
         } catch (NoSuchFileException e) {
             return null;
         }
-        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis())); // recently used
-        return data;
     }
 
     /** Stores a verified chunk (temp file and rename: a chunk is never seen half-written). */
@@ -117,7 +114,7 @@ final class ChunkCache {
     }
 
     /**
-     * Deletes chunks, least recently used first, until the cache holds at most {@code bound} bytes: first those no
+     * Deletes chunks, oldest stored first, until the cache holds at most {@code bound} bytes: first those no
      * kept index lists, then, if still over, kept ones too. Returns the bytes left.
      */
     long trim(long bound) throws IOException {

@@ -100,8 +100,10 @@ public final class DeltaDownloads {
         } catch (ChunkSource.NoIndex e) {
             return whole(d, full, null, source.wireBytes(), null);
         } catch (IOException e) { // not a valid index (a network error is DownloadInterruptedException)
+            tally.add(d.id(), source.wireBytes());
             return whole(d, full, null, source.wireBytes(), "the chunk index is unusable: " + e.getMessage());
         }
+        tally.add(d.id(), source.wireBytes());
         ChunkIndex index = fetched.index();
         String refusal = refusal(d, index);
         if (refusal != null) {
