@@ -64,7 +64,7 @@ class ChunkCacheTest {
 
         assertThat(left).isLessThanOrEqualTo(55_000).isEqualTo(bytesOnDisk());
         assertThat(kept).allMatch(cache::has);
-        assertThat(loose.subList(0, 5)).noneMatch(cache::has); // least recently used first
+        assertThat(loose.subList(0, 5)).noneMatch(cache::has); // oldest stored first
         assertThat(cache.has(loose.get(5))).isTrue();
 
         cache.trim(25_000); // a bound below the kept chunks: they go too, oldest first
