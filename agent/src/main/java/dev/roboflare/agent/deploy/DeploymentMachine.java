@@ -132,7 +132,7 @@ public final class DeploymentMachine {
     public End proceed(AgentApi.Deployment refreshed) throws IOException {
         InFlight f = ctx.state().inFlight();
         if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.artifact() != null) {
-            f = f.withDeployment(f.deployment().withDownloadUrl(refreshed.artifact().downloadUrl()));
+            f = f.withDeployment(f.deployment().withUrls(refreshed.artifact()));
         }
         return run(f);
     }

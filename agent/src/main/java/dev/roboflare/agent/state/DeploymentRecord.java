@@ -11,10 +11,12 @@ import dev.roboflare.protocol.SignedStatement;
  * word; the signature is kept verbatim (key id, statement, signature) because it is checked as received.
  *
  * @param downloadUrl short-lived; refreshed from a poll while the download is retried
+ * @param chunksUrl   the signed delta-download URL, refreshed like downloadUrl; null without delta downloads, and in
+ *                    a format-2 state.json written before it existed (such a deployment is downloaded whole)
  */
 public record DeploymentRecord(String id, String releaseId, String semver, JsonNode manifest, String artifactId,
                                String kind, String artifactName, String sha256, long size, String downloadUrl,
-                               String signatureKeyId, String signedStatement, String signature) {
+                               String signatureKeyId, String signedStatement, String signature, String chunksUrl) {
 
     public static DeploymentRecord of(AgentApi.Deployment d) {
         AgentApi.Release r = d.release();
@@ -24,7 +26,8 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
                 r == null ? null : r.manifestJson(), a == null ? null : a.id(),
                 a == null || a.kind() == null ? null : a.kind().wire(), a == null ? null : a.name(),
                 a == null ? null : a.sha256(), a == null ? 0 : a.size(), a == null ? null : a.downloadUrl(),
-                s == null ? null : s.keyId(), s == null ? null : s.statement(), s == null ? null : s.signature());
+                s == null ? null : s.keyId(), s == null ? null : s.statement(), s == null ? null : s.signature(),
+                a == null ? null : a.chunksUrl());
     }
 
     /** Null when the record has no kind; an unknown word (a newer agent wrote it) reads as no kind. */
@@ -38,7 +41,8 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
 
     /** The artifact as the downloader wants it. */
     public AgentApi.Artifact artifact() {
-        return new AgentApi.Artifact(artifactId, artifactKind(), artifactName, sha256, size, downloadUrl);
+        return new AgentApi.Artifact(artifactId, artifactKind(), artifactName, sha256, size, downloadUrl,
+                chunksUrl);
     }
 
     /** The wire shape again, for the checks that judge what the control plane sent (signature, self-update). */
@@ -49,8 +53,9 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
                 : new AgentApi.Release(releaseId, semver, manifest), kind == null ? null : artifact(), s);
     }
 
-    public DeploymentRecord withDownloadUrl(String url) {
+    /** With the signed URLs of a fresh poll (they expire while a download is retried). */
+    public DeploymentRecord withUrls(AgentApi.Artifact fresh) {
         return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
-                url, signatureKeyId, signedStatement, signature);
+                fresh.downloadUrl(), signatureKeyId, signedStatement, signature, fresh.chunksUrl());
     }
 }

@@ -69,6 +69,11 @@ public final class ControlPlaneClient {
         return find(url("api", "artifacts", id), OperatorApi.Artifact.class);
     }
 
+    /** What the artifact's chunk index covers; empty when it has none (or the control plane predates them). */
+    public Optional<OperatorApi.ArtifactContent> findArtifactContent(String id) {
+        return find(url("api", "artifacts", id, "content"), OperatorApi.ArtifactContent.class);
+    }
+
     public OperatorApi.Release createRelease(OperatorApi.CreateRelease body) {
         return created(post(url("api", "releases"), body, null), OperatorApi.Release.class).value();
     }

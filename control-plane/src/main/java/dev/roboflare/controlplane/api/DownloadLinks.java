@@ -33,6 +33,13 @@ final class DownloadLinks {
         return direct != null ? direct : signedUrl(ctx, artifact.id());
     }
 
+    /** The artifact's chunks_url (delta downloads): always served by the control plane, signed like a download. */
+    String chunksUrlFor(Context ctx, Artifact artifact) {
+        long expires = clock.instant().plus(ttl).getEpochSecond();
+        return baseUrl(ctx) + "/api/artifacts/" + URLEncoder.encode(artifact.id(), StandardCharsets.UTF_8)
+                + "/chunks?expires=" + expires + "&sig=" + signer.sign(ChunkRoutes.signedName(artifact.id()), expires);
+    }
+
     private String signedUrl(Context ctx, String artifactId) {
         long expires = clock.instant().plus(ttl).getEpochSecond();
         return baseUrl(ctx) + "/api/artifacts/" + URLEncoder.encode(artifactId, StandardCharsets.UTF_8)
