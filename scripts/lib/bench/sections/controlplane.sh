@@ -8,11 +8,12 @@ WRK_THREADS=2
 WRK_CONNECTIONS=32
 POLL_TARGET=5000 # polls/s: 300,000 robots at a 60 s interval
 
-# cp_start_on DB DIR: the control plane on sqlite or on a fresh PostgreSQL database
+# cp_start_on DB DIR [serve flags...]: the control plane on sqlite or on a fresh PostgreSQL database
 cp_start_on() {
   local db=$1 dir=$2
+  shift 2
   if [[ $db == sqlite ]]; then
-    cp_start "$dir"
+    cp_start "$dir" "$@"
     return
   fi
   start_service postgres
@@ -24,8 +25,9 @@ cp_start_on() {
   mkdir -p "$dir"
   echo "$ROBOFLARE_TEST_PG_PASSWORD" >"$dir/pg-password"
   BENCH_PG_HOSTPORT=$hostport BENCH_PG_DB=$name # for bench_sql
-  cp_start "$dir" --database-url "jdbc:postgresql://$hostport/$name" --database-user "$ROBOFLARE_TEST_PG_USER" \
-    --database-password-file "$dir/pg-password"
+  CP_DATABASE_URL=jdbc:postgresql://$hostport/$name # for more instances on the same database (section scale)
+  cp_start "$dir" --database-url "$CP_DATABASE_URL" --database-user "$ROBOFLARE_TEST_PG_USER" \
+    --database-password-file "$dir/pg-password" "$@"
 }
 
 # bench_sql DB DIR SQL: runs SQL on the database of the control plane cp_start_on DB DIR started (fixtures too big

@@ -21,6 +21,8 @@ import dev.roboflare.controlplane.http.RequestBodyGate;
 import dev.roboflare.controlplane.http.ServerLimits;
 import dev.roboflare.controlplane.release.ReleasePublisher;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
+import dev.roboflare.controlplane.metrics.ControlPlaneMetrics;
+import dev.roboflare.controlplane.metrics.MetricsEndpoint;
 import dev.roboflare.controlplane.scheduler.DispatchScheduler;
 import dev.roboflare.controlplane.storage.Database;
 import dev.roboflare.controlplane.storage.Transactor;
@@ -50,14 +52,22 @@ public final class ControlPlane implements AutoCloseable {
 
     private final ArtifactStore store;
     private final List<String> routes;
+    private final ControlPlaneMetrics metrics;
+    private final MetricsEndpoint metricsEndpoint;
 
     private ControlPlane(Database database, Javalin app, DispatchScheduler scheduler, ArtifactStore store,
-                         List<String> routes) {
+                         List<String> routes, ControlPlaneMetrics metrics, MetricsEndpoint metricsEndpoint) {
         this.database = database;
         this.app = app;
         this.scheduler = scheduler;
         this.store = store;
         this.routes = routes;
+        this.metrics = metrics;
+        this.metricsEndpoint = metricsEndpoint;
+    }
+
+    /** Where serve --metrics-port serves GET /metrics; port 0 picks a free one. */
+    public record MetricsOptions(String bind, int port) {
     }
 
     private static ArtifactStore artifactStore(ServerConfig config) throws IOException {
@@ -71,6 +81,15 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /** {@code metricsOptions} null: metrics are still kept (see {@link #metricsText()}) but not served. */
+    public static ControlPlane start(ServerConfig config, MetricsOptions metricsOptions) {
+        ControlPlaneMetrics metrics = new ControlPlaneMetrics(); // first: the database pool registers its gauges
+        // Before anything else listens: a taken --metrics-port fails the start with its own message.
+        MetricsEndpoint endpoint = metricsOptions == null ? null
+                : MetricsEndpoint.start(metrics, metricsOptions.bind(), metricsOptions.port());
         try {
             DataDir.prepare(config.dataDir());
             // Microseconds: what the database keeps, so a freshly created row reads back identical.
@@ -99,11 +118,22 @@ public final class ControlPlane implements AutoCloseable {
                     config.agentPollInterval(), config.httpsForBrowsers(), clock, c -> {
                 ServerLimits.apply(c, config.tls(), config.bind(), config.port(), new RequestBodyGate());
                 c.events.handlerAdded(h -> routes.add(h.getHttpMethod() + " " + h.getPath()));
+                c.requestLogger.http(metrics::request);
             });
             app.start(config.bind(), config.port());
             DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), idempotency,
                     config.schedulerInterval());
             scheduler.start();
+            metrics.artifactStoreBytes(() -> db.read(c -> {
+                try (var s = c.createStatement(); var rs = s.executeQuery("SELECT COALESCE(SUM(size_bytes), 0) FROM "
+                        + "(SELECT DISTINCT sha256, size_bytes FROM artifacts) stored")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }));
+            if (endpoint != null) {
+                log.info("metrics in Prometheus text on http://{}:{}/metrics", metricsOptions.bind(), endpoint.port());
+            }
             log.info("control plane listening on {}://{}:{} (data dir {}, artifacts in {}, download URLs {})",
                     config.tls() == null ? "http" : "https", config.bind(), app.port(), config.dataDir().toAbsolutePath().normalize(), store,
                     store instanceof S3ArtifactStore ? "presigned by S3"
@@ -113,8 +143,12 @@ public final class ControlPlane implements AutoCloseable {
                 log.warn("no --public-url: download URLs are built from each request's Host header, which any "
                         + "client on {} can set; give --public-url with the address robots use", config.bind());
             }
-            return new ControlPlane(database, app, scheduler, store, List.copyOf(routes));
+            return new ControlPlane(database, app, scheduler, store, List.copyOf(routes), metrics, endpoint);
         } catch (IOException e) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            metrics.close();
             throw new UncheckedIOException("cannot prepare data dir " + config.dataDir().toAbsolutePath().normalize(), e);
         }
     }
@@ -139,14 +173,28 @@ public final class ControlPlane implements AutoCloseable {
         return routes;
     }
 
+    /** The port of GET /metrics; -1 when not served. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    }
+
+    /** What GET /metrics would answer now. */
+    public String metricsText() {
+        return metrics.scrape();
+    }
+
     @Override
     public void close() {
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         scheduler.close();
         app.stop();
         database.close();
         if (store instanceof S3ArtifactStore s3) {
             s3.close();
         }
+        metrics.close();
         log.info("control plane stopped");
     }
 }

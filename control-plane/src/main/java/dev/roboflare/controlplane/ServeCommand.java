@@ -94,6 +94,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest artifact an upload may be (413 above it), e.g. 512M or 8G. Default: ${DEFAULT-VALUE}")
     long maxArtifactSize;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve GET /metrics (Prometheus text) on this port (0 picks a free one); default: not served")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address of the metrics port; loopback unless the scraper runs elsewhere. "
+                    + "Default: ${DEFAULT-VALUE}")
+    String metricsBind;
+
     @Override
     public Integer call() throws Exception {
         String databasePassword = databasePasswordFile == null ? System.getenv("ROBOFLARE_DATABASE_PASSWORD")
@@ -101,7 +110,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(port, dataDir, bind, publicUrl, schedulerInterval, downloadUrlTtl,
                 databaseUrl, databaseUser, databasePassword, idempotencyKeyTtl, s3Config(), tlsConfig(), agentPollInterval,
                 maxArtifactSize);
-        ControlPlane controlPlane = ControlPlane.start(config);
+        ControlPlane controlPlane = ControlPlane.start(config,
+                metricsPort == null ? null : new ControlPlane.MetricsOptions(metricsBind, metricsPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controlPlane.close();

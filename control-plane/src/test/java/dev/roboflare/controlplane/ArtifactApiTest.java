@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane;
 
+import dev.roboflare.protocol.Sha256;
 import static dev.roboflare.controlplane.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,6 +4,7 @@ import static dev.roboflare.controlplane.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.protocol.ChunkIndex;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -54,7 +54,7 @@ class ChunkApiTest {
     }
 
     static String sha256(byte[] b) {
-        return HexFormat.of().formatHex(Sha256.newDigest().digest(b));
+        return Sha256.hex(b);
     }
 
     private JsonNode deployedArtifact(String artifactId, String robotName) {
@@ -119,7 +119,9 @@ class ChunkApiTest {
         String chunksUrl = artifact.get("chunks_url").asText();
         String downloadSig = artifact.get("download_url").asText().replaceFirst(".*\\?", "?");
 
-        assertProblem(server.get(chunksUrl.replaceFirst("sig=.", "sig=0"), null), 403, "signature does not match");
+        char first = chunksUrl.charAt(chunksUrl.indexOf("sig=") + 4);
+        String tampered = chunksUrl.replace("sig=" + first, "sig=" + (first == '0' ? '1' : '0')); // always a change
+        assertProblem(server.get(tampered, null), 403, "signature does not match");
         assertProblem(server.get(server.baseUrl + "/api/artifacts/" + id + "/chunks" + downloadSig, null), 403,
                 "signature does not match");
         assertProblem(server.get(server.baseUrl + "/api/artifacts/" + id + "/chunks", null), 403, "not signed");

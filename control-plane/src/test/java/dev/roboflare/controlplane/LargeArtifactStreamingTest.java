@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane;
 
+import dev.roboflare.protocol.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -24,6 +24,15 @@ final class TestApps {
         return tarball(script, padding);
     }
 
+    /** As {@link #healthyApp}, but it appends its PID: several robots on this machine can share one PID file. */
+    static byte[] sharedPidFileApp(String release) throws IOException {
+        String script = "#!/bin/sh\n"
+                + "echo \"app " + release + " started as pid $$\"\n"
+                + "echo $$ >> \"$PID_FILE\"\n"
+                + "exec sleep 600\n";
+        return tarball(script, 0);
+    }
+
     /** An app that prints an error and exits 3 straight away, as a broken build would. */
     static byte[] crashingApp(String release) throws IOException {
         String script = "#!/bin/sh\n"

@@ -1,13 +1,9 @@
 package dev.roboflare.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -38,12 +34,7 @@ public record ReleaseStatement(String type, String releaseId, String semver, Art
     public static String manifestSha256(JsonNode manifest) {
         StringBuilder sb = new StringBuilder();
         canonical(manifest, sb);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Sha256.hex(sb.toString());
     }
 
     private static void canonical(JsonNode n, StringBuilder sb) {

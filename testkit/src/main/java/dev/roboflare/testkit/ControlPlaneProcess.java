@@ -18,14 +18,15 @@ import java.util.concurrent.TimeUnit;
 public final class ControlPlaneProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Process process;
+    private final List<String> command;
+    private Process process;
     private final Path dataDir;
     private final Path log;
     private final String baseUrl;
     private final HttpClient http;
 
-    private ControlPlaneProcess(Process process, Path dataDir, Path log, String baseUrl, HttpClient http) {
-        this.process = process;
+    private ControlPlaneProcess(List<String> command, Path dataDir, Path log, String baseUrl, HttpClient http) {
+        this.command = command;
         this.dataDir = dataDir;
         this.log = log;
         this.baseUrl = baseUrl;
@@ -59,10 +60,35 @@ public final class ControlPlaneProcess implements AutoCloseable {
         if (umask != null) {
             cmd.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ControlPlaneProcess cp = new ControlPlaneProcess(p, dataDir, log, scheme + "://127.0.0.1:" + port, http);
-        cp.awaitListening();
+        ControlPlaneProcess cp = new ControlPlaneProcess(List.copyOf(cmd), dataDir, log,
+                scheme + "://127.0.0.1:" + port, http);
+        cp.launch();
         return cp;
+    }
+
+    /** Runs the command (again, on the same port and data dir; the log is appended to) until it answers HTTP. */
+    private void launch() throws Exception {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitListening();
+    }
+
+    /** SIGKILL: a crashed host or the OOM killer; no shutdown hook runs, open transactions are cut off. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts it again after {@link #kill()} with the same flags, port and data dir. */
+    public void restart() throws Exception {
+        if (process.isAlive()) {
+            throw new IllegalStateException("restart() after kill(): the control plane is still running");
+        }
+        launch();
+    }
+
+    public int port() {
+        return URI.create(baseUrl).getPort();
     }
 
     public String baseUrl() {

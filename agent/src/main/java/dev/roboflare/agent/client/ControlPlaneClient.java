@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
 import java.time.Duration;
@@ -117,7 +118,7 @@ public final class ControlPlaneClient {
         try (Response r = api.newCall(req).execute()) {
             if (r.code() != 200) {
                 String body = r.body() == null ? "" : r.body().string();
-                throw httpError(r.code(), "GET /api/agent/deployments answered " + r.code() + hint(r.code())
+                throw httpError(r.code(), "GET " + ApiRoutes.AGENT_DEPLOYMENTS + " answered " + r.code() + hint(r.code())
                         + (body.isBlank() ? "" : ": " + abbreviate(body)));
             }
             if (lastErrorStatus != 0) {
@@ -131,7 +132,7 @@ public final class ControlPlaneClient {
     }
 
     private Request pollRequest() {
-        Request.Builder b = new Request.Builder().url(base + "/api/agent/deployments").get()
+        Request.Builder b = new Request.Builder().url(base + ApiRoutes.AGENT_DEPLOYMENTS).get()
                 .header(AgentMetrics.HEADER, AgentMetrics.current().summary());
         AgentApi.Progress progress = LiveProgress.current().value();
         if (progress != null) {
@@ -171,7 +172,7 @@ public final class ControlPlaneClient {
 
     /** POSTs one event and returns the HTTP status (201, 200 = duplicate, 404, 409...). */
     public int postEvent(String deploymentId, AgentApi.Event event) throws IOException {
-        Request req = new Request.Builder().url(base + "/api/agent/deployments/" + deploymentId + "/events")
+        Request req = new Request.Builder().url(base + ApiRoutes.path(ApiRoutes.AGENT_EVENTS, deploymentId))
                 .post(RequestBody.create(JSON.writeValueAsBytes(event), JSON_TYPE)).build();
         try (Response r = api.newCall(req).execute()) {
             return r.code();

@@ -9,11 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import dev.roboflare.protocol.Sha256;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -26,7 +26,6 @@ import java.util.Set;
  */
 final class ChunkCache {
     static final int KEPT_INDEXES = 3;
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Path chunks;
     private final Path indexes;
@@ -160,13 +159,9 @@ final class ChunkCache {
     }
 
     static String sha256Of(byte[] data, int length) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(data, 0, length);
-            return HEX.formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        MessageDigest md = Sha256.newDigest();
+        md.update(data, 0, length);
+        return Sha256.hex(md);
     }
 
     private Path chunkPath(String sha256) {

@@ -9,6 +9,7 @@ import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.ChunkIndex;
 import dev.roboflare.protocol.ReleaseStatement;
+import dev.roboflare.protocol.Sha256;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,7 +258,7 @@ public final class DeltaDownloads {
     private ArtifactDownloader.Result rebuild(ChunkIndex index, Path part)
             throws DownloadInterruptedException, IOException {
         Path tmp = part.resolveSibling(part.getFileName() + ".delta");
-        MessageDigest whole = newDigest();
+        MessageDigest whole = Sha256.newDigest();
         long size = 0;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             for (ChunkIndex.Chunk c : index.chunks()) {
@@ -275,7 +275,7 @@ public final class DeltaDownloads {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        String sha = HexFormat.of().formatHex(whole.digest());
+        String sha = Sha256.hex(whole);
         if (size != index.contentSize() || !sha.equals(index.contentSha256())) {
             Files.deleteIfExists(tmp);
             String damaged = null;
@@ -344,14 +344,6 @@ public final class DeltaDownloads {
         } catch (java.util.zip.ZipException e) {
             Log.warn().kv("deployment", d.id()).kv("step", "download").kv("outcome", "not-seeded")
                     .msg("the artifact is not the gzip its chunk index says: " + e.getMessage()).emit();
-        }
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.roboflare.agent.download;
 
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.agent.systemd.SdNotify;
 import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
@@ -67,7 +66,7 @@ public final class ArtifactDownloader {
         Path part = partFile(artifact.sha256());
         Files.createDirectories(dir);
         long expected = artifact.size();
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         long have = 0;
         if (Files.exists(part)) {
             have = Files.size(part);
@@ -86,7 +85,7 @@ public final class ArtifactDownloader {
         }
         long resumedFrom = have;
         if (have == expected && expected > 0) {
-            return new Result(part, have, hex(md), resumedFrom);
+            return new Result(part, have, Sha256.hex(md), resumedFrom);
         }
         Request.Builder rb = new Request.Builder().url(artifact.downloadUrl());
         if (have > 0) {
@@ -151,7 +150,7 @@ public final class ArtifactDownloader {
             throw new DownloadInterruptedException("cannot reach " + hostOf(artifact.downloadUrl()) + ": "
                     + e.getMessage(), 0);
         }
-        return new Result(part, have, hex(md), resumedFrom);
+        return new Result(part, have, Sha256.hex(md), resumedFrom);
     }
 
     /** Writes only up to the declared size (a longer artifact is counted and hashed, not stored); returns n. */
@@ -173,21 +172,10 @@ public final class ArtifactDownloader {
         return u == null ? url : u.host() + ":" + u.port();
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String hex(MessageDigest md) {
-        return HexFormat.of().formatHex(md.digest());
-    }
 
     /** SHA-256 of a file, streaming. */
     public static String sha256Of(Path file) throws IOException {
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[CHUNK];
             int n;
@@ -195,6 +183,6 @@ public final class ArtifactDownloader {
                 md.update(buf, 0, n);
             }
         }
-        return hex(md);
+        return Sha256.hex(md);
     }
 }

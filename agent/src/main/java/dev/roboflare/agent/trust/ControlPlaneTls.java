@@ -1,17 +1,16 @@
 package dev.roboflare.agent.trust;
 
+import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -146,7 +145,7 @@ public final class ControlPlaneTls {
 
         static String fingerprint(Certificate cert) {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+                return Sha256.hex(cert.getEncoded());
             } catch (GeneralSecurityException e) {
                 return "(unreadable certificate)";
             }

@@ -1,7 +1,7 @@
 package dev.roboflare.cli.commands;
 
 import dev.roboflare.cli.CliException;
-import dev.roboflare.cli.http.ControlPlaneClient.Created;
+import dev.roboflare.cli.http.Created;
 import dev.roboflare.cli.output.ProgressBar;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.OperatorApi;
@@ -46,7 +46,7 @@ public final class ArtifactCommand {
             String artifactName = name != null ? name : defaultName(file);
             boolean showProgress = progress == null ? session().terminal() : progress;
             ProgressBar bar = new ProgressBar(err(), file.getFileName().toString());
-            Created<OperatorApi.Artifact> result = client().uploadArtifact(file, kind, artifactName,
+            Created<OperatorApi.Artifact> result = client().artifacts().upload(file, kind, artifactName,
                     (sent, total) -> {
                         if (showProgress) {
                             bar.update(sent, total);

@@ -1,6 +1,6 @@
 package dev.roboflare.cli.commands;
 
-import dev.roboflare.cli.http.ControlPlaneClient.Created;
+import dev.roboflare.cli.http.Created;
 import dev.roboflare.protocol.OperatorApi;
 import dev.roboflare.protocol.TargetKind;
 import java.time.Instant;
@@ -23,7 +23,7 @@ final class Deployer {
         String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
         command.err().println("Idempotency-Key: " + key + "   (to retry safely: --idempotency-key " + key + ")");
         command.err().flush();
-        Created<OperatorApi.Deployment> result = command.client().deploy(key,
+        Created<OperatorApi.Deployment> result = command.client().deployments().create(key,
                 new OperatorApi.CreateDeployment(release.id(), kind, targetId, at));
         OperatorApi.Deployment d = result.value();
         if (json) {

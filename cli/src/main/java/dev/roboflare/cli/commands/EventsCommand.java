@@ -31,7 +31,7 @@ public final class EventsCommand extends OperatorCommand {
     @Override
     public Integer call() {
         Lookup lookup = lookup();
-        OperatorApi.Deployment d = client().deployment(deploymentId);
+        OperatorApi.Deployment d = client().deployments().get(deploymentId);
         List<Row> rows = new ArrayList<>();
         String ownRobot = d.targetKind() == TargetKind.ROBOT ? d.targetId() : null;
         add(rows, d.id(), ownRobot, lookup);
@@ -53,7 +53,7 @@ public final class EventsCommand extends OperatorCommand {
     }
 
     private void add(List<Row> rows, String id, String robotId, Lookup lookup) {
-        for (OperatorApi.Event e : client().events(id)) {
+        for (OperatorApi.Event e : client().deployments().events(id)) {
             rows.add(new Row(id, robotId, lookup.robotName(robotId), e.eventId(), e.status(), e.detail(),
                     e.createdAt()));
         }

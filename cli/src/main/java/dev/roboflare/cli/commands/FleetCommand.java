@@ -27,7 +27,7 @@ public final class FleetCommand {
         public Integer call() {
             Lookup lookup = lookup();
             List<String> ids = robots.stream().map(r -> lookup.robot(r).id()).toList();
-            OperatorApi.Fleet f = client().createFleet(new OperatorApi.CreateFleet(name, ids));
+            OperatorApi.Fleet f = client().fleets().create(new OperatorApi.CreateFleet(name, ids));
             print(f, lookup, "created");
             return 0;
         }
@@ -58,7 +58,7 @@ public final class FleetCommand {
             String fleetId = lookup.fleet(fleet).id();
             OperatorApi.Fleet f = null;
             for (String r : robots) {
-                f = client().addToFleet(fleetId, lookup.robot(r).id());
+                f = client().fleets().addRobot(fleetId, lookup.robot(r).id());
             }
             if (json) {
                 printJson(f);
@@ -76,7 +76,7 @@ public final class FleetCommand {
 
         @Override
         public Integer call() {
-            List<OperatorApi.Fleet> fleets = client().fleets();
+            List<OperatorApi.Fleet> fleets = client().fleets().list();
             if (json) {
                 printJson(fleets);
                 return 0;

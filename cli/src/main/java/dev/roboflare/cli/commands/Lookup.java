@@ -25,11 +25,11 @@ final class Lookup {
     }
 
     Optional<OperatorApi.Robot> findRobot(String ref) {
-        Optional<OperatorApi.Robot> byId = client.findRobot(ref);
+        Optional<OperatorApi.Robot> byId = client.robots().find(ref);
         if (byId.isPresent()) {
             return byId;
         }
-        return unique(client.robots(), OperatorApi.Robot::name, ref, "robots");
+        return unique(client.robots().list(), OperatorApi.Robot::name, ref, "robots");
     }
 
     OperatorApi.Fleet fleet(String ref) {
@@ -38,16 +38,16 @@ final class Lookup {
     }
 
     Optional<OperatorApi.Fleet> findFleet(String ref) {
-        Optional<OperatorApi.Fleet> byId = client.findFleet(ref);
+        Optional<OperatorApi.Fleet> byId = client.fleets().find(ref);
         if (byId.isPresent()) {
             return byId;
         }
-        return unique(client.fleets(), OperatorApi.Fleet::name, ref, "fleets");
+        return unique(client.fleets().list(), OperatorApi.Fleet::name, ref, "fleets");
     }
 
     /** A release by id, by ARTIFACT_NAME@SEMVER, or by semver when exactly one release has it. */
     OperatorApi.Release release(String ref) {
-        Optional<OperatorApi.Release> byId = client.findRelease(ref);
+        Optional<OperatorApi.Release> byId = client.releases().find(ref);
         if (byId.isPresent()) {
             return byId.get();
         }
@@ -55,12 +55,12 @@ final class Lookup {
         if (at > 0) {
             String name = ref.substring(0, at);
             String semver = ref.substring(at + 1);
-            return client.releases().stream().filter(r -> r.semver().equals(semver))
-                    .filter(r -> client.findArtifact(r.artifactId()).map(a -> a.name().equals(name)).orElse(false))
+            return client.releases().list().stream().filter(r -> r.semver().equals(semver))
+                    .filter(r -> client.artifacts().find(r.artifactId()).map(a -> a.name().equals(name)).orElse(false))
                     .findFirst().orElseThrow(() -> new CliException("no release " + semver + " of artifact '" + name
                             + "'; list releases with: roboflare release list"));
         }
-        return unique(client.releases(), OperatorApi.Release::semver, ref, "releases (of different artifacts)")
+        return unique(client.releases().list(), OperatorApi.Release::semver, ref, "releases (of different artifacts)")
                 .orElseThrow(() -> new CliException("no release with id or semver '" + ref
                         + "'; list releases with: roboflare release list"));
     }
@@ -71,7 +71,7 @@ final class Lookup {
         }
         if (robotNames == null) {
             robotNames = new HashMap<>();
-            for (OperatorApi.Robot r : client.robots()) {
+            for (OperatorApi.Robot r : client.robots().list()) {
                 robotNames.put(r.id(), r.name());
             }
         }
@@ -80,12 +80,12 @@ final class Lookup {
 
     String targetName(dev.roboflare.protocol.TargetKind kind, String id) {
         return kind == dev.roboflare.protocol.TargetKind.ROBOT ? robotName(id)
-                : client.findFleet(id).map(OperatorApi.Fleet::name).orElse(id);
+                : client.fleets().find(id).map(OperatorApi.Fleet::name).orElse(id);
     }
 
     String semver(String releaseId) {
         return releaseSemvers.computeIfAbsent(releaseId,
-                id -> client.findRelease(id).map(OperatorApi.Release::semver).orElse(id));
+                id -> client.releases().find(id).map(OperatorApi.Release::semver).orElse(id));
     }
 
     private static <T> Optional<T> unique(List<T> all, Function<T, String> name, String ref, String what) {

@@ -28,7 +28,7 @@ public final class OrgCommand {
 
         @Override
         public Integer call() {
-            TrustApi.Organisation o = client().createOrganisation(name, quota);
+            TrustApi.Organisation o = client().admin().createOrganisation(name, quota);
             if (json) {
                 printJson(o);
                 return 0;
@@ -51,7 +51,7 @@ public final class OrgCommand {
 
         @Override
         public Integer call() {
-            TrustApi.Organisation o = client().setQuota(org, "none".equalsIgnoreCase(size) ? null : size);
+            TrustApi.Organisation o = client().admin().setQuota(org, "none".equalsIgnoreCase(size) ? null : size);
             out().println("organisation " + o.name() + ": quota " + (o.quotaBytes() == null ? "none"
                     : o.quotaBytes() + " bytes") + ", " + o.usedBytes() + " bytes used");
             return 0;
@@ -65,7 +65,7 @@ public final class OrgCommand {
 
         @Override
         public Integer call() {
-            List<TrustApi.Organisation> orgs = client().organisations();
+            List<TrustApi.Organisation> orgs = client().admin().organisations();
             if (json) {
                 printJson(orgs);
                 return 0;

@@ -39,7 +39,7 @@ public final class ReleaseCommand {
 
         @Override
         public Integer call() {
-            OperatorApi.Release r = client().createRelease(
+            OperatorApi.Release r = client().releases().create(
                     new OperatorApi.CreateRelease(artifactId, semver, notes, manifestJson(manifest)));
             if (json) {
                 printJson(r);
@@ -76,7 +76,7 @@ public final class ReleaseCommand {
 
         @Override
         public Integer call() {
-            List<OperatorApi.Release> releases = client().releases();
+            List<OperatorApi.Release> releases = client().releases().list();
             if (json) {
                 printJson(releases);
                 return 0;

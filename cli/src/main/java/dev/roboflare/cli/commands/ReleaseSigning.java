@@ -1,5 +1,6 @@
 package dev.roboflare.cli.commands;
 
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.cli.CliException;
 import dev.roboflare.protocol.OperatorApi;
 import dev.roboflare.protocol.ReleaseKeys;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.HexFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -95,7 +95,7 @@ final class ReleaseSigning {
                         + e.getMessage(), e);
             }
             OperatorApi.Release r = lookup().release(release);
-            OperatorApi.Artifact a = client().findArtifact(r.artifactId()).orElseThrow(() ->
+            OperatorApi.Artifact a = client().artifacts().find(r.artifactId()).orElseThrow(() ->
                     new CliException("artifact " + r.artifactId() + " of release " + r.id() + " is missing"));
             if (artifactFile != null) {
                 String[] measured = measure(artifactFile, false);
@@ -107,7 +107,7 @@ final class ReleaseSigning {
             }
             // A delta download rebuilds a gzipped tarball's tar stream: sign its digest too, or agents with
             // --trusted-key download such a release whole.
-            OperatorApi.ArtifactContent content = client().findArtifactContent(a.id())
+            OperatorApi.ArtifactContent content = client().artifacts().content(a.id())
                     .filter(c -> "gunzipped".equals(c.over())).orElse(null);
             if (content != null && artifactFile != null) {
                 String[] measured = measure(artifactFile, true);
@@ -132,7 +132,7 @@ final class ReleaseSigning {
             }
             SignedStatement signed = new SignedStatement(Base64.getEncoder().encodeToString(bytes),
                     Base64.getEncoder().encodeToString(ReleaseKeys.sign(priv, bytes)), ReleaseKeys.keyId(pub));
-            client().addSignature(r.id(), signed);
+            client().releases().addSignature(r.id(), signed);
             if (json) {
                 printJson(signed);
             } else {
@@ -163,15 +163,15 @@ final class ReleaseSigning {
         private static String[] measure(Path file, boolean gunzip) {
             try (InputStream raw = Files.newInputStream(file);
                  InputStream in = gunzip ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw) {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                MessageDigest md = Sha256.newDigest();
                 byte[] buf = new byte[1 << 16];
                 long size = 0;
                 for (int n; (n = in.read(buf)) > 0; ) {
                     md.update(buf, 0, n);
                     size += n;
                 }
-                return new String[] {HexFormat.of().formatHex(md.digest()), Long.toString(size)};
-            } catch (IOException | java.security.GeneralSecurityException e) {
+                return new String[] {Sha256.hex(md), Long.toString(size)};
+            } catch (IOException e) {
                 throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }

@@ -25,7 +25,7 @@ public final class RobotCommand {
 
         @Override
         public Integer call() {
-            OperatorApi.RobotCredentials c = client().enrollRobot(name);
+            OperatorApi.RobotCredentials c = client().robots().enroll(name);
             if (json) {
                 printJson(c);
                 return 0;
@@ -46,7 +46,7 @@ public final class RobotCommand {
 
         @Override
         public Integer call() {
-            List<OperatorApi.Robot> robots = client().robots();
+            List<OperatorApi.Robot> robots = client().robots().list();
             if (json) {
                 printJson(robots);
                 return 0;

@@ -22,7 +22,7 @@ final class RobotTokenCommands {
         @Override
         public Integer call() {
             OperatorApi.Robot r = lookup().robot(robot);
-            OperatorApi.RobotCredentials c = client().newRobotToken(r.id());
+            OperatorApi.RobotCredentials c = client().robots().newToken(r.id());
             out().println("new token for robot " + c.name() + " (shown only this once):");
             out().println("  " + c.token());
             return 0;
@@ -42,7 +42,7 @@ final class RobotTokenCommands {
         @Override
         public Integer call() {
             OperatorApi.Robot r = lookup().robot(robot);
-            List<TrustApi.RobotToken> tokens = client().revokeRobotTokens(r.id(), tokenId);
+            List<TrustApi.RobotToken> tokens = client().robots().revokeTokens(r.id(), tokenId);
             for (TrustApi.RobotToken t : tokens) {
                 out().println("token " + t.tokenId() + " created " + t.createdAt()
                         + (t.revokedAt() == null ? " active" : " revoked " + t.revokedAt()));

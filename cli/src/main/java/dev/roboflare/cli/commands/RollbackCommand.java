@@ -54,7 +54,7 @@ public final class RollbackCommand extends OperatorCommand {
     }
 
     private void rollbackRobot(OperatorApi.Robot robot, Lookup lookup) {
-        List<OperatorApi.Deployment> history = client().deployments(robot.id(), HISTORY);
+        List<OperatorApi.Deployment> history = client().deployments().list(robot.id(), HISTORY);
         int current = indexOfApplied(history, 0, null);
         if (current < 0) {
             throw new CliException("robot " + robot.name() + " has no applied deployment, so there is nothing to roll "
@@ -80,7 +80,7 @@ public final class RollbackCommand extends OperatorCommand {
     }
 
     private void rollbackFleet(OperatorApi.Fleet fleet, Lookup lookup) {
-        List<OperatorApi.Deployment> history = client().deployments(null, HISTORY).stream()
+        List<OperatorApi.Deployment> history = client().deployments().list(null, HISTORY).stream()
                 .filter(d -> d.targetKind() == TargetKind.FLEET && fleet.id().equals(d.targetId())).toList();
         int current = indexOfAnyApplied(history, 0, null);
         if (current < 0) {

@@ -47,10 +47,10 @@ final class RolloutView {
     }
 
     Snapshot load() {
-        OperatorApi.Deployment d = client.deployment(deploymentId);
+        OperatorApi.Deployment d = client.deployments().get(deploymentId);
         List<OperatorApi.Child> children = d.targetKind() == TargetKind.FLEET ? d.children()
                 : List.of(new OperatorApi.Child(d.id(), d.targetId(), d.status(), d.status() == DeploymentStatus.DISPATCHED
-                        ? client.findRobot(d.targetId()).map(OperatorApi.Robot::progress).orElse(null) : null));
+                        ? client.robots().find(d.targetId()).map(OperatorApi.Robot::progress).orElse(null) : null));
         List<RobotRow> rows = new ArrayList<>();
         Map<DeploymentStatus, Integer> counts = new EnumMap<>(DeploymentStatus.class);
         boolean finished = !children.isEmpty();
@@ -58,7 +58,7 @@ final class RolloutView {
             RobotRow previous = lastRows.get(c.id());
             RobotRow row = previous;
             if (previous == null || previous.status() != c.status()) {
-                List<OperatorApi.Event> events = client.events(c.id());
+                List<OperatorApi.Event> events = client.deployments().events(c.id());
                 OperatorApi.Event newest = events.isEmpty() ? null : events.get(events.size() - 1);
                 row = new RobotRow(c.id(), c.robotId(), lookup.robotName(c.robotId()),
                         newest == null ? c.status() : newest.status(), newest == null ? null : newest.detail(),

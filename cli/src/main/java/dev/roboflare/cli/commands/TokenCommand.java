@@ -29,7 +29,7 @@ public final class TokenCommand {
 
         @Override
         public Integer call() {
-            TrustApi.OperatorTokenCreated t = client().createOperatorToken(name, org, readOnly);
+            TrustApi.OperatorTokenCreated t = client().admin().createOperatorToken(name, org, readOnly);
             if (json) {
                 printJson(t);
                 return 0;
@@ -51,7 +51,7 @@ public final class TokenCommand {
 
         @Override
         public Integer call() {
-            List<TrustApi.OperatorToken> tokens = client().operatorTokens();
+            List<TrustApi.OperatorToken> tokens = client().admin().operatorTokens();
             if (json) {
                 printJson(tokens);
                 return 0;
@@ -75,7 +75,7 @@ public final class TokenCommand {
 
         @Override
         public Integer call() {
-            TrustApi.OperatorToken t = client().revokeOperatorToken(tokenId);
+            TrustApi.OperatorToken t = client().admin().revokeOperatorToken(tokenId);
             if (json) {
                 printJson(t);
                 return 0;

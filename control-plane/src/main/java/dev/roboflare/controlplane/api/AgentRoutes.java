@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.controlplane.deploy.DispatchedWork;
 import dev.roboflare.controlplane.deploy.RobotReports;
 import dev.roboflare.controlplane.fleet.RobotRegistry;
@@ -32,8 +33,8 @@ final class AgentRoutes {
     }
 
     void register(Javalin app, RobotAuth robot) {
-        app.get("/api/agent/deployments", robot.require(this::poll));
-        app.post("/api/agent/deployments/{id}/events", robot.require(this::report));
+        app.get(ApiRoutes.AGENT_DEPLOYMENTS, robot.require(this::poll));
+        app.post(ApiRoutes.AGENT_EVENTS, robot.require(this::report));
     }
 
     private void poll(Context ctx, String robotId) {

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
@@ -48,11 +49,11 @@ final class ArtifactRoutes {
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.post("/api/artifacts", operator.require(this::upload));
-        app.get("/api/artifacts", operator.require((ctx, op) -> ctx.json(catalog.list(op.org()))));
-        app.get("/api/artifacts/{id}", operator.require((ctx, op) ->
+        app.post(ApiRoutes.ARTIFACTS, operator.require(this::upload));
+        app.get(ApiRoutes.ARTIFACTS, operator.require((ctx, op) -> ctx.json(catalog.list(op.org()))));
+        app.get(ApiRoutes.ARTIFACT, operator.require((ctx, op) ->
                 ctx.json(catalog.get(op.org(), ctx.pathParam("id")))));
-        app.get("/api/artifacts/{id}/download", this::download);
+        app.get(ApiRoutes.ARTIFACT_DOWNLOAD, this::download);
     }
 
     private void upload(Context ctx, OperatorTokens.Grant op) throws IOException {

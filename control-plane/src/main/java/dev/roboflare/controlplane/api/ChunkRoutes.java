@@ -4,6 +4,7 @@ import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.chunks.ChunkStore;
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.protocol.ChunkIndex;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import io.javalin.Javalin;
@@ -51,9 +52,9 @@ final class ChunkRoutes {
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.get("/api/artifacts/{id}/chunks", this::index);
-        app.post("/api/artifacts/{id}/chunks", this::batch);
-        app.get("/api/artifacts/{id}/content", operator.require(this::content));
+        app.get(ApiRoutes.ARTIFACT_CHUNKS, this::index);
+        app.post(ApiRoutes.ARTIFACT_CHUNKS, this::batch);
+        app.get(ApiRoutes.ARTIFACT_CONTENT, operator.require(this::content));
     }
 
     private void content(Context ctx, dev.roboflare.controlplane.trust.OperatorTokens.Grant op) throws IOException {

@@ -2,6 +2,7 @@ package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -36,8 +37,8 @@ final class DownloadLinks {
     /** The artifact's chunks_url (delta downloads): always served by the control plane, signed like a download. */
     String chunksUrlFor(Context ctx, Artifact artifact) {
         long expires = clock.instant().plus(ttl).getEpochSecond();
-        return baseUrl(ctx) + "/api/artifacts/" + URLEncoder.encode(artifact.id(), StandardCharsets.UTF_8)
-                + "/chunks?expires=" + expires + "&sig=" + signer.sign(ChunkRoutes.signedName(artifact.id()), expires);
+        return baseUrl(ctx) + ApiRoutes.path(ApiRoutes.ARTIFACT_CHUNKS, artifact.id()) + "?expires=" + expires
+                + "&sig=" + signer.sign(ChunkRoutes.signedName(artifact.id()), expires);
     }
 
     private String signedUrl(Context ctx, String artifactId) {

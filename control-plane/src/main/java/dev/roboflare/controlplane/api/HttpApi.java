@@ -65,6 +65,7 @@ public final class HttpApi {
         new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens(), s.organisations()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
+        new OpenApiDocument().register(app, operator);
         new StatusPage(s.operatorTokens(), s.statusReads(), new UiActions(deployments, s.canceller()), clock, https)
                 .register(app);
         return app;

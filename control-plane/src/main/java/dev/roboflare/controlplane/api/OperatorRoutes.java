@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
@@ -43,31 +44,31 @@ final class OperatorRoutes {
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.post("/api/releases", operator.require((ctx, op) -> ctx.status(201).json(
+        app.post(ApiRoutes.RELEASES, operator.require((ctx, op) -> ctx.status(201).json(
                 releases.publish(op.org(), JsonBodies.read(ctx, CreateRelease.class, RELEASE_EXAMPLE)))));
-        app.get("/api/releases", operator.require((ctx, op) -> ctx.json(releases.list(op.org()))));
-        app.get("/api/releases/{id}", operator.require((ctx, op) ->
+        app.get(ApiRoutes.RELEASES, operator.require((ctx, op) -> ctx.json(releases.list(op.org()))));
+        app.get(ApiRoutes.RELEASE, operator.require((ctx, op) ->
                 ctx.json(releases.get(op.org(), ctx.pathParam("id")))));
 
-        app.post("/api/robots", operator.require((ctx, op) -> ctx.status(201).json(
+        app.post(ApiRoutes.ROBOTS, operator.require((ctx, op) -> ctx.status(201).json(
                 robots.create(op.org(), JsonBodies.read(ctx, CreateRobot.class, ROBOT_EXAMPLE).name()))));
-        app.get("/api/robots", operator.require((ctx, op) -> ctx.json(robots.list(op.org()))));
-        app.get("/api/robots/{id}", operator.require((ctx, op) -> ctx.json(robots.get(op.org(), ctx.pathParam("id")))));
+        app.get(ApiRoutes.ROBOTS, operator.require((ctx, op) -> ctx.json(robots.list(op.org()))));
+        app.get(ApiRoutes.ROBOT, operator.require((ctx, op) -> ctx.json(robots.get(op.org(), ctx.pathParam("id")))));
 
-        app.post("/api/fleets", operator.require((ctx, op) -> ctx.status(201).json(
+        app.post(ApiRoutes.FLEETS, operator.require((ctx, op) -> ctx.status(201).json(
                 fleets.create(op.org(), JsonBodies.read(ctx, CreateFleet.class, FLEET_EXAMPLE)))));
-        app.get("/api/fleets", operator.require((ctx, op) -> ctx.json(fleets.list(op.org()))));
-        app.get("/api/fleets/{id}", operator.require((ctx, op) -> ctx.json(fleets.get(op.org(), ctx.pathParam("id")))));
-        app.put("/api/fleets/{id}/robots/{robot_id}", operator.require((ctx, op) ->
+        app.get(ApiRoutes.FLEETS, operator.require((ctx, op) -> ctx.json(fleets.list(op.org()))));
+        app.get(ApiRoutes.FLEET, operator.require((ctx, op) -> ctx.json(fleets.get(op.org(), ctx.pathParam("id")))));
+        app.put(ApiRoutes.FLEET_ROBOT, operator.require((ctx, op) ->
                 ctx.json(fleets.addRobot(op.org(), ctx.pathParam("id"), ctx.pathParam("robot_id")))));
 
-        app.post("/api/deployments", operator.require(this::createDeployment));
-        app.get("/api/deployments", operator.require(this::listDeployments));
-        app.get("/api/deployments/{id}", operator.require((ctx, op) ->
+        app.post(ApiRoutes.DEPLOYMENTS, operator.require(this::createDeployment));
+        app.get(ApiRoutes.DEPLOYMENTS, operator.require(this::listDeployments));
+        app.get(ApiRoutes.DEPLOYMENT, operator.require((ctx, op) ->
                 ctx.json(views.get(op.org(), ctx.pathParam("id")))));
-        app.post("/api/deployments/{id}/cancel", operator.require((ctx, op) ->
+        app.post(ApiRoutes.DEPLOYMENT_CANCEL, operator.require((ctx, op) ->
                 ctx.json(canceller.cancel(op.org(), ctx.pathParam("id")))));
-        app.get("/api/deployments/{id}/events", operator.require((ctx, op) ->
+        app.get(ApiRoutes.DEPLOYMENT_EVENTS, operator.require((ctx, op) ->
                 ctx.json(views.events(op.org(), ctx.pathParam("id")))));
     }
 

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.api;
 
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
@@ -33,28 +34,28 @@ final class TrustRoutes {
     }
 
     void register(Javalin app, OperatorAuth operator) {
-        app.post("/api/releases/{id}/signatures", operator.require((ctx, op) -> ctx.status(201).json(signatures.add(
+        app.post(ApiRoutes.RELEASE_SIGNATURES, operator.require((ctx, op) -> ctx.status(201).json(signatures.add(
                 op.org(), ctx.pathParam("id"), JsonBodies.read(ctx, SignedStatement.class, SIGNATURE_EXAMPLE)))));
-        app.get("/api/releases/{id}/signatures", operator.require((ctx, op) ->
+        app.get(ApiRoutes.RELEASE_SIGNATURES, operator.require((ctx, op) ->
                 ctx.json(signatures.list(op.org(), ctx.pathParam("id")))));
-        app.post("/api/robots/{id}/tokens", operator.require((ctx, op) ->
+        app.post(ApiRoutes.ROBOT_TOKENS, operator.require((ctx, op) ->
                 ctx.status(201).json(robotTokens.issue(op.org(), ctx.pathParam("id")))));
-        app.get("/api/robots/{id}/tokens", operator.require((ctx, op) ->
+        app.get(ApiRoutes.ROBOT_TOKENS, operator.require((ctx, op) ->
                 ctx.json(robotTokens.list(op.org(), ctx.pathParam("id")))));
-        app.post("/api/robots/{id}/revoke", operator.require((ctx, op) -> ctx.json(robotTokens.revoke(op.org(),
+        app.post(ApiRoutes.ROBOT_REVOKE, operator.require((ctx, op) -> ctx.json(robotTokens.revoke(op.org(),
                 ctx.pathParam("id"), JsonBodies.read(ctx, RevokeRobotTokens.class,
                         "{\"token_id\": \"...\"}, or {} for every token").tokenId()))));
 
-        app.post("/api/orgs", operator.requireAdmin((ctx, op) -> ctx.status(201).json(organisations.create(
+        app.post(ApiRoutes.ORGS, operator.requireAdmin((ctx, op) -> ctx.status(201).json(organisations.create(
                 JsonBodies.read(ctx, CreateOrganisation.class, "{\"name\": \"acme-lab\"}")))));
-        app.get("/api/orgs", operator.requireAdmin((ctx, op) -> ctx.json(organisations.list())));
-        app.put("/api/orgs/{name}/quota", operator.requireAdmin((ctx, op) -> ctx.json(organisations.setQuota(
+        app.get(ApiRoutes.ORGS, operator.requireAdmin((ctx, op) -> ctx.json(organisations.list())));
+        app.put(ApiRoutes.ORG_QUOTA, operator.requireAdmin((ctx, op) -> ctx.json(organisations.setQuota(
                 ctx.pathParam("name"), JsonBodies.read(ctx, SetQuota.class, "{\"quota\": \"50G\"} (null: none)")))));
-        app.post("/api/operator-tokens", operator.requireAdmin((ctx, op) -> ctx.status(201).json(
+        app.post(ApiRoutes.OPERATOR_TOKENS, operator.requireAdmin((ctx, op) -> ctx.status(201).json(
                 operatorTokens.create(JsonBodies.read(ctx, CreateOperatorToken.class,
                         "{\"name\": \"grafana\", \"org\": \"acme-lab\", \"read_only\": true}")))));
-        app.get("/api/operator-tokens", operator.requireAdmin((ctx, op) -> ctx.json(operatorTokens.list())));
-        app.post("/api/operator-tokens/{token_id}/revoke", operator.requireAdmin((ctx, op) ->
+        app.get(ApiRoutes.OPERATOR_TOKENS, operator.requireAdmin((ctx, op) -> ctx.json(operatorTokens.list())));
+        app.post(ApiRoutes.OPERATOR_TOKEN_REVOKE, operator.requireAdmin((ctx, op) ->
                 ctx.json(operatorTokens.revoke(ctx.pathParam("token_id")))));
     }
 }

@@ -1,7 +1,7 @@
 package dev.roboflare.controlplane.artifacts;
 
 import dev.roboflare.controlplane.DataDir;
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

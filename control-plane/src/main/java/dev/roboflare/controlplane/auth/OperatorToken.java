@@ -18,7 +18,7 @@ public final class OperatorToken {
     private final String sha256;
 
     private OperatorToken(String token) {
-        this.sha256 = dev.roboflare.controlplane.Sha256.hex(token);
+        this.sha256 = dev.roboflare.protocol.Sha256.hex(token);
     }
 
     public static OperatorToken loadOrCreate(Path dataDir) throws IOException {

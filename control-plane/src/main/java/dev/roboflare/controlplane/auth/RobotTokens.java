@@ -1,6 +1,6 @@
 package dev.roboflare.controlplane.auth;
 
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 
 /** Robot tokens are shown once at creation; the database keeps only their SHA-256. */
 public final class RobotTokens {

@@ -1,6 +1,6 @@
 package dev.roboflare.controlplane.chunks;
 
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.ChunkIndex;
 import java.io.BufferedInputStream;
@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -76,7 +75,7 @@ public final class ChunkIndexer {
         cdc.split(in, (buf, off, len) -> {
             whole.update(buf, off, len);
             byte[] data = Arrays.copyOfRange(buf, off, off + len);
-            String sha = HexFormat.of().formatHex(Sha256.newDigest().digest(data));
+            String sha = Sha256.hex(data);
             if (!chunks.hasChunk(sha)) {
                 chunks.putChunk(sha, data);
             }
@@ -84,6 +83,6 @@ public final class ChunkIndexer {
             offset[0] += len;
         });
         return new ChunkIndex(over, cdc.min(), cdc.avg(), cdc.max(), offset[0],
-                HexFormat.of().formatHex(whole.digest()), list);
+                Sha256.hex(whole), list);
     }
 }

@@ -1,6 +1,6 @@
 package dev.roboflare.controlplane.chunks;
 
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

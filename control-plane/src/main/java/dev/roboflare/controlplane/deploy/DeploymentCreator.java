@@ -2,7 +2,7 @@ package dev.roboflare.controlplane.deploy;
 
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.controlplane.storage.DeploymentRows;
 import dev.roboflare.controlplane.storage.DeploymentRows.Active;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;

@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane.http;
 
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.controlplane.api.Problems;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -58,7 +59,7 @@ public final class RequestBodyGate implements Filter {
                 return;
             }
             pass(otherBodies, "requests with a body", new MinimumBodyRate(req), res, chain);
-        } else if (path.equals("/api/artifacts") && "POST".equals(req.getMethod())) {
+        } else if (path.equals(ApiRoutes.ARTIFACTS) && "POST".equals(req.getMethod())) {
             upload(req, res, chain);
         } else if (path.startsWith("/api/agent/")) {
             pass(agentBodies, "robot reports", new MinimumBodyRate(req), res, chain);

@@ -1,6 +1,8 @@
 package dev.roboflare.controlplane.idempotency;
 
 import dev.roboflare.controlplane.LogText;
+import dev.roboflare.controlplane.metrics.ControlPlaneMetrics;
+import io.micrometer.core.instrument.Metrics;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.IdempotencyRecords;
 import dev.roboflare.controlplane.storage.StorageException;
@@ -94,13 +96,16 @@ public final class IdempotentRequests {
 
     private static Response replay(String key, String fingerprint, IdempotencyRecords.Held held) {
         if (!held.requestSha256().equals(fingerprint)) {
+            Metrics.counter(ControlPlaneMetrics.IDEMPOTENCY_CONFLICTS).increment();
             throw RequestRejected.unprocessable("Idempotency-Key '" + key + "' was already used with a different "
                     + "body; send a new key for a new request, or the original body to get the original response");
         }
         if (held.inFlight()) {
+            Metrics.counter(ControlPlaneMetrics.IDEMPOTENCY_CONFLICTS).increment();
             throw RequestRejected.conflict("a request with Idempotency-Key '" + key + "' is still being processed; "
                     + "retry in a moment to get its response");
         }
+        Metrics.counter(ControlPlaneMetrics.IDEMPOTENCY_REPLAYS).increment();
         log.info("Idempotency-Key {} replayed: stored response {}", LogText.of(key), held.status());
         return new Response(held.status(), held.body(), null, true);
     }

@@ -2,6 +2,8 @@ package dev.roboflare.controlplane.scheduler;
 
 import dev.roboflare.controlplane.deploy.Dispatcher;
 import dev.roboflare.controlplane.idempotency.IdempotentRequests;
+import dev.roboflare.controlplane.metrics.ControlPlaneMetrics;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +38,8 @@ public final class DispatchScheduler implements AutoCloseable {
 
     private void tick() {
         try {
-            dispatcher.dispatchDue();
+            Metrics.counter(ControlPlaneMetrics.SCHEDULER_TICKS).increment();
+            Metrics.counter(ControlPlaneMetrics.SCHEDULER_DISPATCHED).increment(dispatcher.dispatchDue());
             int purged = idempotency.purgeExpired();
             if (purged > 0) {
                 log.info("{} expired Idempotency-Key record(s) deleted (older than {})", purged, idempotency.ttl());

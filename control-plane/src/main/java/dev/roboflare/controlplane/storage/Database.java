@@ -54,6 +54,7 @@ public final class Database implements AutoCloseable {
         }
         hikari.setPoolName("postgresql");
         hikari.setMaximumPoolSize(10);
+        hikari.setMetricRegistry(io.micrometer.core.instrument.Metrics.globalRegistry); // hikaricp_connections_*
         // READ COMMITTED (the default) plus row locks where a decision depends on a row another instance may change.
         HikariDataSource pool = migratedPool(hikari, Dialect.POSTGRESQL);
         log.info("database {} ready (PostgreSQL)", jdbcUrl.replaceAll("password=[^&]*", "password=***"));
@@ -89,6 +90,7 @@ public final class Database implements AutoCloseable {
         hikari.setDataSource(sqliteSource);
         hikari.setPoolName("sqlite");
         hikari.setMaximumPoolSize(4);
+        hikari.setMetricRegistry(io.micrometer.core.instrument.Metrics.globalRegistry); // hikaricp_connections_*
         HikariDataSource pool = migratedPool(hikari, Dialect.SQLITE);
         log.info("database {} ready (SQLite, WAL)", file.toAbsolutePath().normalize());
         return new Database(pool, Dialect.SQLITE);

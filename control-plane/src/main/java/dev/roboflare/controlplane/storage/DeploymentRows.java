@@ -65,7 +65,7 @@ public final class DeploymentRows {
         }
     }
 
-    static final int BATCH = 1000;
+    static final int BATCH = Rows.BATCH;
 
     /** A deployment that has not reached a final status, with the seq of its newest event. */
     public record Active(String id, String robotId, long seq, DeploymentStatus status) {

@@ -2,19 +2,29 @@ package dev.roboflare.controlplane.storage;
 
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.OperatorApi.Event;
+import dev.roboflare.controlplane.metrics.ControlPlaneMetrics;
+import io.micrometer.core.instrument.Metrics;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** The append-only deployment_events table. */
 public final class EventRows {
     /** Who wrote an event: the control plane itself (queued, dispatched) or the robot (outcomes). */
-    public enum Source { CONTROL_PLANE, ROBOT }
+    public enum Source {
+        CONTROL_PLANE, ROBOT;
+
+        /** As stored in reported_by (and in the events metric's label). */
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * Appends with the next per-deployment sequence number. The (deployment_id, seq) primary key makes two
@@ -28,46 +38,22 @@ public final class EventRows {
     /** {@code robotSeq}: the robot's own sequence number of the event (null: none). */
     public Event append(Connection c, String deploymentId, String eventId, DeploymentStatus status, String detail,
                         Source source, Instant now, Long robotSeq) throws SQLException {
-        long seq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM deployment_events WHERE deployment_id = ?")) {
-            ps.setString(1, deploymentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, created_at, "
-                        + "robot_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, deploymentId);
-            ps.setLong(2, seq);
-            ps.setString(3, eventId);
-            ps.setString(4, status.wire());
-            ps.setString(5, detail);
-            ps.setString(6, source.name().toLowerCase(java.util.Locale.ROOT));
-            ps.setLong(7, Times.toMicros(now));
-            if (robotSeq == null) {
-                ps.setNull(8, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(8, robotSeq);
-            }
-            ps.executeUpdate();
-        }
+        long seq = Rows.one(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM deployment_events WHERE deployment_id = ?",
+                rs -> rs.getLong(1), deploymentId).orElseThrow();
+        Rows.update(c, "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, "
+                        + "created_at, robot_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", deploymentId, seq, eventId,
+                status.wire(), detail, source.wire(), now, robotSeq);
+        countAppended(status, source, 1);
         return new Event(eventId, status, detail, now, robotSeq);
     }
 
     /** The highest robot sequence number stored for any event of this robot's deployments (null: none yet). */
     public Long maxRobotSeq(Connection c, String robotId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(e.robot_seq) FROM deployment_events e "
-                + "JOIN deployments d ON d.id = e.deployment_id WHERE d.robot_id = ?")) {
-            ps.setString(1, robotId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long max = rs.getLong(1);
-                return rs.wasNull() ? null : max;
-            }
-        }
+        return Rows.one(c, "SELECT MAX(e.robot_seq) FROM deployment_events e JOIN deployments d "
+                + "ON d.id = e.deployment_id WHERE d.robot_id = ?", rs -> {
+                    long max = rs.getLong(1);
+                    return rs.wasNull() ? null : max;
+                }, robotId).orElse(null);
     }
 
     /**
@@ -78,16 +64,11 @@ public final class EventRows {
     }
 
     public RobotSeqGaps robotSeqGaps(Connection c, String robotId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(e.robot_seq), COUNT(DISTINCT e.robot_seq) "
-                + "FROM deployment_events e JOIN deployments d ON d.id = e.deployment_id "
-                + "WHERE d.robot_id = ? AND e.robot_seq IS NOT NULL")) {
-            ps.setString(1, robotId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long highest = rs.getLong(1);
-                return rs.wasNull() ? null : new RobotSeqGaps(highest, Math.max(0, highest - rs.getLong(2)));
-            }
-        }
+        return Rows.one(c, "SELECT MAX(e.robot_seq), COUNT(DISTINCT e.robot_seq) FROM deployment_events e "
+                + "JOIN deployments d ON d.id = e.deployment_id WHERE d.robot_id = ? AND e.robot_seq IS NOT NULL", rs -> {
+                    long highest = rs.getLong(1);
+                    return rs.wasNull() ? null : new RobotSeqGaps(highest, Math.max(0, highest - rs.getLong(2)));
+                }, robotId).orElse(null);
     }
 
     /** An event whose seq the caller knows (new rows: 1, 2; locked rows: newest + 1). */
@@ -96,55 +77,33 @@ public final class EventRows {
 
     /** Control-plane events in batches; the (deployment_id, seq) key still refuses a lost race. */
     public void appendBatch(Connection c, List<NewEvent> rows, Source source, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            int pending = 0;
-            for (NewEvent e : rows) {
-                ps.setString(1, e.deploymentId());
-                ps.setLong(2, e.seq());
-                ps.setString(3, e.eventId());
-                ps.setString(4, e.status().wire());
-                ps.setString(5, e.detail());
-                ps.setString(6, source.name().toLowerCase(java.util.Locale.ROOT));
-                ps.setLong(7, Times.toMicros(now));
-                ps.addBatch();
-                if (++pending == DeploymentRows.BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
+        Rows.batch(c, "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, "
+                        + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows,
+                e -> new Object[] {e.deploymentId(), e.seq(), e.eventId(), e.status().wire(), e.detail(), source.wire(), now});
+        Map<DeploymentStatus, Long> byStatus = new EnumMap<>(DeploymentStatus.class);
+        rows.forEach(e -> byStatus.merge(e.status(), 1L, Long::sum));
+        byStatus.forEach((status, n) -> countAppended(status, source, n));
+    }
+
+    /** Counted once the transaction commits: the metric says what the database kept. */
+    private static void countAppended(DeploymentStatus status, Source source, long n) {
+        Transactor.afterCommit(() -> Metrics.counter(ControlPlaneMetrics.EVENTS_APPENDED, "status", status.wire(),
+                "reported_by", source.wire()).increment(n));
     }
 
     public Optional<Event> find(Connection c, String deploymentId, String eventId) throws SQLException {
-        List<Event> events = query(c, "SELECT event_id, status, detail, created_at, robot_seq FROM deployment_events "
-                + "WHERE deployment_id = ? AND event_id = ?", deploymentId, eventId);
-        return events.isEmpty() ? Optional.empty() : Optional.of(events.get(0));
+        return Rows.one(c, "SELECT event_id, status, detail, created_at, robot_seq FROM deployment_events "
+                + "WHERE deployment_id = ? AND event_id = ?", EventRows::map, deploymentId, eventId);
     }
 
     public List<Event> listOldestFirst(Connection c, String deploymentId) throws SQLException {
-        return query(c, "SELECT event_id, status, detail, created_at, robot_seq FROM deployment_events "
-                + "WHERE deployment_id = ? ORDER BY seq", deploymentId);
+        return Rows.query(c, "SELECT event_id, status, detail, created_at, robot_seq FROM deployment_events "
+                + "WHERE deployment_id = ? ORDER BY seq", EventRows::map, deploymentId);
     }
 
-    private static List<Event> query(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Event> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(new Event(rs.getString("event_id"), DeploymentStatus.fromWire(rs.getString("status")),
-                            rs.getString("detail"), Rows.instant(rs, "created_at"), robotSeq(rs)));
-                }
-                return out;
-            }
-        }
+    private static Event map(ResultSet rs) throws SQLException {
+        return new Event(rs.getString("event_id"), DeploymentStatus.fromWire(rs.getString("status")),
+                rs.getString("detail"), Rows.instant(rs, "created_at"), robotSeq(rs));
     }
 
     private static Long robotSeq(ResultSet rs) throws SQLException {

@@ -2,10 +2,7 @@ package dev.roboflare.controlplane.storage;
 
 import dev.roboflare.protocol.DeploymentStatus;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,69 +19,35 @@ public final class RolloutRows {
     }
 
     public void insertPolicy(Connection c, Policy p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_policies "
-                + "(deployment_id, max_failure_ratio, min_finished, batch_size) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, p.deploymentId());
-            ps.setDouble(2, p.maxFailureRatio());
-            ps.setInt(3, p.minFinished());
-            ps.setObject(4, p.batchSize(), java.sql.Types.INTEGER);
-            ps.executeUpdate();
-        }
+        Rows.update(c, "INSERT INTO rollout_policies (deployment_id, max_failure_ratio, min_finished, batch_size) "
+                + "VALUES (?, ?, ?, ?)", p.deploymentId(), p.maxFailureRatio(), p.minFinished(), p.batchSize());
     }
 
     public Optional<Policy> policy(Connection c, String deploymentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT max_failure_ratio, min_finished, batch_size "
-                + "FROM rollout_policies WHERE deployment_id = ?")) {
-            ps.setString(1, deploymentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                int batch = rs.getInt(3);
-                return Optional.of(new Policy(deploymentId, rs.getDouble(1), rs.getInt(2), rs.wasNull() ? null : batch));
-            }
-        }
+        return Rows.one(c, "SELECT max_failure_ratio, min_finished, batch_size FROM rollout_policies "
+                + "WHERE deployment_id = ?", rs -> {
+                    int batch = rs.getInt(3);
+                    return new Policy(deploymentId, rs.getDouble(1), rs.getInt(2), rs.wasNull() ? null : batch);
+                }, deploymentId);
     }
 
     /** {@code waves}: child id → wave, inserted in batches. */
     public void insertWaves(Connection c, String parentId, Map<String, Integer> waves) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO rollout_waves (deployment_id, parent_id, wave) VALUES (?, ?, ?)")) {
-            int pending = 0;
-            for (Map.Entry<String, Integer> w : waves.entrySet()) {
-                ps.setString(1, w.getKey());
-                ps.setString(2, parentId);
-                ps.setInt(3, w.getValue());
-                ps.addBatch();
-                if (++pending == DeploymentRows.BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
+        Rows.batch(c, "INSERT INTO rollout_waves (deployment_id, parent_id, wave) VALUES (?, ?, ?)", waves.entrySet(),
+                w -> new Object[] {w.getKey(), parentId, w.getValue()});
     }
 
     public List<ChildState> children(Connection c, String parentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.robot_id, e.seq, e.status, e.reported_by, w.wave "
+        return Rows.query(c, "SELECT d.id, d.robot_id, e.seq, e.status, e.reported_by, w.wave "
                 + "FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
                 + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) "
                 + "LEFT JOIN rollout_waves w ON w.deployment_id = d.id "
-                + "WHERE d.parent_id = ? ORDER BY d.id")) {
-            ps.setString(1, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<ChildState> out = new ArrayList<>();
-                while (rs.next()) {
+                + "WHERE d.parent_id = ? ORDER BY d.id", rs -> {
                     int wave = rs.getInt(6);
-                    out.add(new ChildState(rs.getString(1), rs.getString(2), rs.getLong(3),
-                            DeploymentStatus.fromWire(rs.getString(4)), "robot".equals(rs.getString(5)),
-                            rs.wasNull() ? null : wave));
-                }
-                return out;
-            }
-        }
+                    Integer maybeWave = rs.wasNull() ? null : wave;
+                    return new ChildState(rs.getString(1), rs.getString(2), rs.getLong(3),
+                            DeploymentStatus.fromWire(rs.getString(4)), "robot".equals(rs.getString(5)), maybeWave);
+                }, parentId);
     }
 
     /**
@@ -94,19 +57,13 @@ public final class RolloutRows {
      */
     public Map<String, String> rolledBack(Connection c, String releaseId, String robotIdsSql, String param)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.robot_id, MAX(d.id) FROM deployments d "
+        Map<String, String> out = new HashMap<>();
+        for (String[] row : Rows.query(c, "SELECT d.robot_id, MAX(d.id) FROM deployments d "
                 + "JOIN deployment_events e ON e.deployment_id = d.id "
                 + "WHERE d.release_id = ? AND e.status = 'rolled_back' AND d.robot_id IN (" + robotIdsSql + ") "
-                + "GROUP BY d.robot_id")) {
-            ps.setString(1, releaseId);
-            ps.setString(2, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                Map<String, String> out = new HashMap<>();
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
-                }
-                return out;
-            }
+                + "GROUP BY d.robot_id", rs -> new String[] {rs.getString(1), rs.getString(2)}, releaseId, param)) {
+            out.put(row[0], row[1]);
         }
+        return out;
     }
 }

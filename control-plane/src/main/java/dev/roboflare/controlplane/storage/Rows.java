@@ -1,14 +1,108 @@
 package dev.roboflare.controlplane.storage;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
-/** Small JDBC conveniences shared by the table classes. */
+/**
+ * The JDBC ceremony once, so a table class holds only its SQL and its mapping: {@link #query}, {@link #one},
+ * {@link #update} and {@link #batch}. Parameters bind by type: String, Long, Integer, Double, an Instant as the
+ * BIGINT microseconds every timestamp column holds, and null as SQL NULL; anything else is a programming error.
+ */
 final class Rows {
+    /** Rows per JDBC batch (and per IN (...) chunk): large enough for fan-outs, small enough for any driver. */
+    static final int BATCH = 1000;
+
     private Rows() {
+    }
+
+    @FunctionalInterface
+    interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Binder<R> {
+        Object[] params(R row);
+    }
+
+    static <T> List<T> query(Connection c, String sql, Mapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** The first row; empty without one, or when the mapper makes null of it (an aggregate over no rows). */
+    static <T> Optional<T> one(Connection c, String sql, Mapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Rows changed. */
+    static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** One statement for many rows, sent {@link #BATCH} at a time. */
+    static <R> void batch(Connection c, String sql, Collection<R> rows, Binder<R> binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int pending = 0;
+            for (R row : rows) {
+                bind(ps, binder.params(row));
+                ps.addBatch();
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            int index = i + 1;
+            Object p = params[i];
+            if (p == null) {
+                ps.setNull(index, Types.NULL); // the column's own type: PostgreSQL infers it from the statement
+            } else if (p instanceof String s) {
+                ps.setString(index, s);
+            } else if (p instanceof Long l) {
+                ps.setLong(index, l);
+            } else if (p instanceof Integer n) {
+                ps.setInt(index, n);
+            } else if (p instanceof Double d) {
+                ps.setDouble(index, d);
+            } else if (p instanceof Instant t) {
+                ps.setLong(index, Times.toMicros(t));
+            } else {
+                throw new IllegalArgumentException("cannot bind a " + p.getClass().getName() + " (parameter " + index
+                        + ")");
+            }
+        }
     }
 
     static void setNullableMicros(PreparedStatement ps, int index, Instant instant) throws SQLException {

@@ -2,7 +2,7 @@ package dev.roboflare.controlplane.trust;
 
 import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.RequestRejected;
-import dev.roboflare.controlplane.Sha256;
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.controlplane.auth.OperatorToken;
 import dev.roboflare.controlplane.auth.RobotTokens;
 import dev.roboflare.controlplane.storage.OrganisationRows;

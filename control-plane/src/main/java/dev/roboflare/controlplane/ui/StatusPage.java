@@ -1,9 +1,9 @@
 package dev.roboflare.controlplane.ui;
 
 import dev.roboflare.controlplane.RequestRejected;
-import dev.roboflare.controlplane.Sha256;
 import dev.roboflare.controlplane.api.AuthFailures;
 import dev.roboflare.controlplane.api.Bearer;
+import dev.roboflare.protocol.Sha256;
 import dev.roboflare.controlplane.trust.OperatorTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

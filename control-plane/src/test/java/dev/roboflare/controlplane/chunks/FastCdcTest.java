@@ -145,7 +145,7 @@ class FastCdcTest {
         List<String> out = new ArrayList<>();
         int pos = 0;
         for (int len : referenceCuts(content)) {
-            out.add(java.util.HexFormat.of().formatHex(dev.roboflare.controlplane.Sha256.newDigest()
+            out.add(java.util.HexFormat.of().formatHex(dev.roboflare.protocol.Sha256.newDigest()
                     .digest(java.util.Arrays.copyOfRange(content, pos, pos + len))));
             pos += len;
         }
