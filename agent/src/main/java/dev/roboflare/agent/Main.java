@@ -1,6 +1,7 @@
 package dev.roboflare.agent;
 
 import dev.roboflare.agent.client.ControlPlaneClient;
+import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.deploy.DeployContext;
 import dev.roboflare.agent.deploy.DeploymentMachine;
 import dev.roboflare.agent.deploy.PauseHook;
@@ -104,6 +105,16 @@ public final class Main implements Callable<Integer> {
             description = "Free space a download must leave on the state directory's file system, besides the "
                     + "artifact and 3x its size for extraction (e.g. 0, 512K, 64M, 2G). Default: ${DEFAULT-VALUE}.")
     long diskReserve;
+
+    @Option(names = "--chunk-cache", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSizeConverter.class,
+            description = "Chunk cache for delta downloads (STATE/chunk-cache), kept under this size; 0 turns delta "
+                    + "downloads off. Default: ${DEFAULT-VALUE}.")
+    long chunkCache;
+
+    @Option(names = "--max-download-rate", paramLabel = "SIZE", defaultValue = "0", converter = ByteSizeConverter.class,
+            description = "Cap on artifact download bytes per second (e.g. 512K, 2M); 0: no cap. Default: "
+                    + "${DEFAULT-VALUE}.")
+    long maxDownloadRate;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus text on "
             + "http://127.0.0.1:PORT/metrics (loopback only). Default: off.")
@@ -333,8 +344,11 @@ public final class Main implements Callable<Integer> {
                 new ArtifactDownloader(client::downloads, state.resolve("downloads"),
                         () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow, new DiskPreflight(state, diskReserve),
-                releaseTrust == null ? dev.roboflare.agent.trust.ReleaseTrust.NONE : releaseTrust)
+                releaseTrust == null ? dev.roboflare.agent.trust.ReleaseTrust.NONE : releaseTrust,
+                DeltaDownloads.in(state, chunkCache, client::downloads, releaseTrust,
+                        () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)))
                 .withGate(new UpdateGate(gateConfig()));
+        client.capDownloadRate(maxDownloadRate);
         AgentMetrics metrics = new AgentMetrics();
         Outbox outbox = ctx.outbox();
         metrics.outboxDepth(() -> {
@@ -360,7 +374,8 @@ public final class Main implements Callable<Integer> {
                 .kv("watch_window", watchWindow).kv("lock_file", lockFile).kv("busy_url", busyUrl)
                 .kv("busy_command", busyCommand)
                 .kv("maintenance_windows", maintenanceWindows.isEmpty() ? null : String.join("; ", maintenanceWindows))
-                .kv("max_defer", maxDefer.isZero() ? null : maxDefer)
+                .kv("max_defer", maxDefer.isZero() ? null : maxDefer).kv("chunk_cache", chunkCache)
+                .kv("max_download_rate", maxDownloadRate > 0 ? maxDownloadRate : null)
                 .kv("test_hook", System.getenv(PauseHook.ENV)).emit();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")

@@ -51,6 +51,8 @@ class AgentLoopTest {
     void setUp() throws IOException {
         cp = new FakeControlPlane(TOKEN);
         log = new LogCapture();
+        // process-wide, like on a robot: a test stopped mid-deployment must not leave its phase in the next one's polls
+        dev.roboflare.agent.client.LiveProgress.current().clear();
     }
 
     @AfterEach

@@ -104,6 +104,31 @@ class CliTrustTest {
     }
 
     @Test
+    void aGzippedTarballsStatementNamesItsUncompressedTarForDeltaDownloads() throws Exception {
+        Path key = work.resolve("delta-key");
+        cli.run("release", "keygen", key.toString()).ok();
+        byte[] tar = new byte[300_000];
+        new java.util.Random(7).nextBytes(tar);
+        Path tarball = work.resolve("delta.tar.gz");
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tarball))) {
+            gz.write(tar);
+        }
+        String artifact = cli.run("artifact", "push", tarball.toString(), "--kind", "app_tarball", "--name",
+                "delta-app", "--json").ok().json().path("id").asText();
+        String release = cli.run("release", "create", "--artifact", artifact, "--semver", "4.0.0", "--manifest",
+                "{\"entrypoint\": [\"bin/app\"]}", "--json").ok().json().path("id").asText();
+
+        String signed = cli.run("release", "sign", release, "--key", key.toString(), "--artifact-file",
+                tarball.toString(), "--json").ok().out();
+
+        byte[] statement = Base64.getDecoder().decode(WireJson.lenient().readTree(signed).path("statement").asText());
+        ReleaseStatement s = WireJson.lenient().readValue(statement, ReleaseStatement.class);
+        assertThat(s.contentSha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(tar)));
+        assertThat(s.contentSize()).isEqualTo(tar.length);
+    }
+
+    @Test
     void anOrganisationsTokensSeeOnlyItsRobotsAndARevokedTokenIsLockedOut() throws Exception {
         assertThat(cli.run("org", "create", "acme-lab").ok().out()).contains("organisation acme-lab created");
         com.fasterxml.jackson.databind.JsonNode ci = cli.run("token", "create", "acme-ci", "--org", "acme-lab",

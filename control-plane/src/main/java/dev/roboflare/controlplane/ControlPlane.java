@@ -5,6 +5,8 @@ import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
 import dev.roboflare.controlplane.artifacts.S3ArtifactStore;
+import dev.roboflare.controlplane.chunks.ChunkIndexer;
+import dev.roboflare.controlplane.chunks.ChunkStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
 import dev.roboflare.controlplane.auth.OperatorToken;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
@@ -103,8 +105,9 @@ public final class ControlPlane implements AutoCloseable {
             DeploymentViews views = new DeploymentViews(db, robots::flushPresence);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
             HttpApi.Services services = new HttpApi.Services(signer, store,
-                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize()), new ReleasePublisher(db, clock),
-                    robots, new FleetRegistry(db, clock),
+                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize(),
+                            new ChunkIndexer(new ChunkStore(store))),
+                    new ReleasePublisher(db, clock), robots, new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
                     new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock),

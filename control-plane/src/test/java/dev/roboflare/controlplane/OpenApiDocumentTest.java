@@ -132,6 +132,19 @@ class OpenApiDocumentTest {
         String query = download.substring(download.indexOf('?'));
         call("GET", "/api/artifacts/{id}/download" + query, Map.of("id", artifact), null, null, 200);
 
+        // delta downloads: every upload is chunked; the poll's chunks_url opens the index and the chunk batches
+        String chunksUrl = poll.get("deployments").get(0).get("artifact").get("chunks_url").asText();
+        String chunksQuery = chunksUrl.substring(chunksUrl.indexOf('?'));
+        call("GET", "/api/artifacts/{id}/chunks" + chunksQuery, Map.of("id", artifact), null, null, 200);
+        call("GET", "/api/artifacts/{id}/chunks" + query, Map.of("id", artifact), null, null, 403); // download's sig
+        JsonNode content = call("GET", "/api/artifacts/{id}/content", Map.of("id", artifact), null, op, 200).json();
+        assertThat(content.get("over").asText()).isEqualTo("artifact");
+        call("GET", "/api/artifacts/{id}/content", Map.of("id", "no-such-artifact"), null, op, 404);
+        call("POST", "/api/artifacts/{id}/chunks" + chunksQuery, Map.of("id", artifact),
+                content.get("content_sha256").asText() + "\n", null, 200); // one chunk: the whole small artifact
+        call("POST", "/api/artifacts/{id}/chunks" + chunksQuery, Map.of("id", artifact), "0".repeat(64) + "\n",
+                null, 400);
+
         String fleetDeployment = call("POST", "/api/deployments", Map.of("Idempotency-Key", UUID.randomUUID()
                 .toString()), "{\"release_id\":\"" + release + "\",\"target_kind\":\"fleet\",\"target_id\":\"" + fleet
                 + "\",\"scheduled_at\":\"2099-01-01T00:00:00Z\",\"batch_size\":1}", op, 201).json().get("id").asText();
@@ -181,6 +194,8 @@ class OpenApiDocumentTest {
         if (template.equals("/api/artifacts") && method.equals("POST")) {
             b.header("Content-Type", "application/octet-stream");
             publisher = HttpRequest.BodyPublishers.ofString("bytes of the schema app");
+        } else if (template.endsWith("/chunks") && body != null) {
+            b.header("Content-Type", "text/plain");
         } else if (body != null) {
             b.header("Content-Type", "application/json");
         }

@@ -169,4 +169,32 @@ class S3ArtifactStoreTest {
             assertThat(agentGet(url, null).statusCode()).isEqualTo(403);
         }
     }
+
+    @Test
+    void chunksAndTheChunkIndexLiveInTheBucketAndTheChunksUrlServesThem() throws Exception {
+        byte[] content = randomBytes(400_000, 5);
+        String id = server.upload("app_tarball", "s3-chunked", ChunkApiTest.gzip(content)).json().get("id")
+                .asText();
+        String artifactSha = server.get("/api/artifacts/" + id).json().get("sha256").asText();
+        JsonNode robot = server.robot("s3-delta-robot");
+        server.deployToRobot(server.releaseId(id, "1.0.0"), robot.get("id").asText());
+        String chunksUrl = server.get("/api/agent/deployments", robot.get("token").asText()).json()
+                .get("deployments").get(0).get("artifact").get("chunks_url").asText();
+
+        assertThat(bucketView.headObject(b -> b.bucket(bucket)
+                .key("artifacts/chunk-indexes/sha256/" + artifactSha)).contentLength()).isPositive();
+        HttpResponse<java.io.InputStream> indexReply = agentHttp.send(HttpRequest.newBuilder(URI.create(chunksUrl))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        dev.roboflare.protocol.ChunkIndex index = dev.roboflare.protocol.ChunkIndex.decode(indexReply.body());
+        assertThat(index.contentSha256()).isEqualTo(sha256(content));
+        dev.roboflare.protocol.ChunkIndex.Chunk first = index.chunks().get(0);
+        assertThat(bucketView.headObject(b -> b.bucket(bucket).key("artifacts/chunks/sha256/"
+                + first.sha256().substring(0, 2) + "/" + first.sha256())).contentLength()).isEqualTo(first.size());
+        HttpResponse<byte[]> batch = agentHttp.send(HttpRequest.newBuilder(URI.create(chunksUrl))
+                .POST(HttpRequest.BodyPublishers.ofString(first.sha256())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(batch.statusCode()).isEqualTo(200);
+        assertThat(Arrays.copyOfRange(batch.body(), 4, batch.body().length))
+                .isEqualTo(Arrays.copyOfRange(content, 0, first.size()));
+    }
 }

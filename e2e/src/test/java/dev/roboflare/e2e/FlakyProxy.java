@@ -33,6 +33,7 @@ final class FlakyProxy implements AutoCloseable {
         return t;
     });
     private final Map<Fate, AtomicInteger> counts = new EnumMap<>(Fate.class);
+    private final java.util.concurrent.atomic.AtomicLong toClient = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     FlakyProxy(int upstreamPort, double faultRate, long seed) throws IOException {
@@ -48,6 +49,11 @@ final class FlakyProxy implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Bytes the control plane sent through this proxy to its clients: what the link carried downstream. */
+    long bytesToClient() {
+        return toClient.get();
     }
 
     Map<Fate, Integer> counts() {
@@ -105,8 +111,8 @@ final class FlakyProxy implements AutoCloseable {
                 InputStream fromClient = client.getInputStream();
                 OutputStream toUpstream = up.getOutputStream();
                 toUpstream.write(oneExchangeOnly(fromClient));
-                threads.submit(() -> pump(fromClient, toUpstream, Long.MAX_VALUE, up));
-                pump(up.getInputStream(), client.getOutputStream(), limit, client);
+                threads.submit(() -> pump(fromClient, toUpstream, Long.MAX_VALUE, up, null));
+                pump(up.getInputStream(), client.getOutputStream(), limit, client, toClient);
             }
         } catch (IOException e) {
             // the client or the control plane went away: nothing to do
@@ -139,7 +145,8 @@ final class FlakyProxy implements AutoCloseable {
     }
 
     /** Copies until EOF or {@code limit} bytes, then closes {@code toClose} (both directions end). */
-    private static void pump(InputStream in, OutputStream out, long limit, Socket toClose) {
+    private static void pump(InputStream in, OutputStream out, long limit, Socket toClose,
+                             java.util.concurrent.atomic.AtomicLong counted) {
         byte[] buf = new byte[16 * 1024];
         long sent = 0;
         try {
@@ -148,6 +155,9 @@ final class FlakyProxy implements AutoCloseable {
                 out.write(buf, 0, n);
                 out.flush();
                 sent += n;
+                if (counted != null) {
+                    counted.addAndGet(n);
+                }
             }
         } catch (IOException e) {
             // one side closed

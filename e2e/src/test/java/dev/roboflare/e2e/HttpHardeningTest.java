@@ -98,6 +98,14 @@ class HttpHardeningTest {
                 }
             })).allMatch(size -> size <= 1 << 20);
         }
+        assertThat(chunkIndexOf(new byte[2 << 20])).as("a refused upload is not cut into chunks").doesNotExist();
+        assertThat(chunkIndexOf(new byte[3 << 20])).doesNotExist();
+    }
+
+    /** Where the control plane would keep the delta-download chunk index of these bytes. */
+    private Path chunkIndexOf(byte[] bytes) throws Exception {
+        return cp.dataDir().resolve("artifacts/chunk-indexes/sha256/" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
 
     @Test
@@ -121,6 +129,8 @@ class HttpHardeningTest {
                 BodyPublishers.ofByteArray(second));
         assertThat(over.statusCode()).isEqualTo(413);
         assertThat(over.body()).contains("organisation quota-lab has used 900 KiB of its 1.5 MiB storage quota");
+        assertThat(chunkIndexOf(first)).as("the stored artifact is chunked for delta downloads").exists();
+        assertThat(chunkIndexOf(second)).as("the refused one is not").doesNotExist();
         String chunked = rawChunkedUpload("/api/artifacts?kind=app_tarball&name=two", labToken, 900 * 1024);
         assertThat(chunked).startsWith("HTTP/1.1 413").contains("storage quota");
 
@@ -299,6 +309,12 @@ class HttpHardeningTest {
         assertThat(mode(data.resolve("artifacts/sha256"))).isEqualTo("rwx------");
         try (Stream<Path> blobs = Files.list(data.resolve("artifacts/sha256"))) {
             assertThat(blobs).allSatisfy(b -> assertThat(mode(b)).isEqualTo("rw-------"));
+        }
+        for (String d : List.of("artifacts/chunks", "artifacts/chunk-indexes")) { // delta downloads: artifact bytes too
+            try (Stream<Path> tree = Files.walk(data.resolve(d))) {
+                assertThat(tree).allSatisfy(p -> assertThat(mode(p)).as(p.toString())
+                        .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+            }
         }
     }
 

@@ -37,8 +37,16 @@ public final class AgentApi {
     public record Release(String id, String semver, JsonNode manifestJson) {
     }
 
-    /** {@code downloadUrl} is absolute, short-lived and signed (HMAC + expiry); it needs no bearer token. */
-    public record Artifact(String id, ArtifactKind kind, String name, String sha256, long size, String downloadUrl) {
+    /**
+     * {@code downloadUrl} is absolute, short-lived and signed (HMAC + expiry); it needs no bearer token.
+     * {@code chunksUrl} (nullable: a control plane without chunk indexes) is signed the same way: GET answers the
+     * artifact's {@link ChunkIndex}, POST with chunk hashes answers those chunks (delta downloads).
+     */
+    public record Artifact(String id, ArtifactKind kind, String name, String sha256, long size, String downloadUrl,
+                           String chunksUrl) {
+        public Artifact(String id, ArtifactKind kind, String name, String sha256, long size, String downloadUrl) {
+            this(id, kind, name, sha256, size, downloadUrl, null);
+        }
     }
 
     /**

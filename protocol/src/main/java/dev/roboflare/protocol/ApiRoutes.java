@@ -16,6 +16,8 @@ public final class ApiRoutes {
     public static final String ARTIFACTS = "/api/artifacts";
     public static final String ARTIFACT = "/api/artifacts/{id}";
     public static final String ARTIFACT_DOWNLOAD = "/api/artifacts/{id}/download";
+    public static final String ARTIFACT_CHUNKS = "/api/artifacts/{id}/chunks";
+    public static final String ARTIFACT_CONTENT = "/api/artifacts/{id}/content";
 
     public static final String RELEASES = "/api/releases";
     public static final String RELEASE = "/api/releases/{id}";

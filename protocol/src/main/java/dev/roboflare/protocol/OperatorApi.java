@@ -16,6 +16,14 @@ public final class OperatorApi {
     public record Artifact(String id, ArtifactKind kind, String name, String sha256, long size, Instant createdAt) {
     }
 
+    /**
+     * {@code GET /api/artifacts/{id}/content}: what the artifact's chunk index covers (404 when it has none).
+     * {@code over} is {@code artifact} (the stored bytes) or {@code gunzipped} (a gzipped tarball's tar stream, whose
+     * {@code contentSha256} and {@code contentSize} {@code roboflare release sign} puts in the statement).
+     */
+    public record ArtifactContent(String artifactId, String over, String contentSha256, long contentSize, int chunks) {
+    }
+
     /** {@code POST /api/releases} body. {@code manifestJson} is a JSON object (how the agent runs the app). */
     public record CreateRelease(String artifactId, String semver, String notes, JsonNode manifestJson) {
     }

@@ -41,6 +41,7 @@ public final class ControlPlaneClient {
     private final ReachabilityLog reachability;
     private final ConnectionPool pool = new ConnectionPool();
     private OkHttpClient downloads;
+    private long maxDownloadRate;
     private int lastErrorStatus;
     private final ClockSkew clockSkew = new ClockSkew();
 
@@ -88,6 +89,12 @@ public final class ControlPlaneClient {
      * The client for signed download URLs (no bearer token), built at the first download: those URLs may be HTTPS
      * (S3) even when the control plane is not, and building it loads the system CAs.
      */
+    /** {@code --max-download-rate}: bytes per second for every download (0: no cap); set before the first one. */
+    public synchronized void capDownloadRate(long bytesPerSecond) {
+        this.maxDownloadRate = bytesPerSecond;
+        this.downloads = null;
+    }
+
     public synchronized OkHttpClient downloads() {
         if (downloads == null) {
             OkHttpClient.Builder b = builder();
@@ -97,6 +104,9 @@ public final class ControlPlaneClient {
                 } catch (java.security.GeneralSecurityException e) {
                     throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
                 }
+            }
+            if (maxDownloadRate > 0) {
+                b.addNetworkInterceptor(new DownloadRateCap(maxDownloadRate));
             }
             downloads = b.build();
         }

@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.executor.ExecutorRegistry;
 import dev.roboflare.agent.gate.UpdateGate;
@@ -25,16 +26,18 @@ public final class DeployContext {
     final Duration watchWindow;
     final DiskPreflight preflight;
     final ReleaseTrust trust;
+    final DeltaDownloads delta;
     UpdateGate gate = UpdateGate.NONE;
     private AgentState state;
 
     /**
      * @param preflight the free-space check before a download ({@link DiskPreflight#NONE}: none)
      * @param trust     signature, expiry and version-floor checks at check ({@link ReleaseTrust#NONE}: none)
+     * @param delta     delta downloads through the chunk cache ({@link DeltaDownloads#off()}: every artifact whole)
      */
     public DeployContext(StateStore store, AgentState state, ExecutorRegistry executors, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
-                         Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust) {
+                         Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust, DeltaDownloads delta) {
         this.store = store;
         this.state = state;
         this.executors = executors;
@@ -45,9 +48,18 @@ public final class DeployContext {
         this.watchWindow = watchWindow;
         this.preflight = preflight;
         this.trust = trust;
+        this.delta = delta;
     }
 
-    /** Without a disk preflight or release trust (tests that do not care). */
+    /** Without delta downloads: every artifact is downloaded whole. */
+    public DeployContext(StateStore store, AgentState state, ExecutorRegistry executors, AppLauncher launcher,
+                         ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
+                         Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust) {
+        this(store, state, executors, launcher, downloader, outbox, selfUpdateGuard, watchWindow, preflight, trust,
+                DeltaDownloads.off());
+    }
+
+    /** Without a disk preflight, release trust or delta downloads (tests that do not care). */
     public DeployContext(StateStore store, AgentState state, ExecutorRegistry executors, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
                          Duration watchWindow) {

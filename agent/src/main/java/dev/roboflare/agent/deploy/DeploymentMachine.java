@@ -181,7 +181,7 @@ public final class DeploymentMachine {
     public End proceed(AgentApi.Deployment refreshed) throws IOException {
         InFlight f = ctx.state().inFlight();
         if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.artifact() != null) {
-            f = f.withDeployment(f.deployment().withDownloadUrl(refreshed.artifact().downloadUrl()));
+            f = f.withDeployment(f.deployment().withUrls(refreshed.artifact()));
         }
         if (refreshed != null && refreshed.id().equals(f.id()) && refreshed.force() && !f.deployment().force()) {
             f = f.withDeployment(f.deployment().forced()); // the operator forced it while it waited at the gate

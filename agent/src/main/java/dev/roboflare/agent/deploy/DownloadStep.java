@@ -1,6 +1,7 @@
 package dev.roboflare.agent.deploy;
 
 import dev.roboflare.agent.client.LiveProgress;
+import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.download.DownloadInterruptedException;
 import dev.roboflare.agent.log.Log;
@@ -24,10 +25,12 @@ final class DownloadStep implements Step {
         }
         LiveProgress.current().phase(f.id(), "downloading", 0L, f.deployment().size());
         try {
-            ArtifactDownloader.Result r = ctx.downloader.download(f.deployment().artifact());
-            AgentMetrics.current().downloaded(r.size() - r.resumedFrom());
+            DeltaDownloads.Fetched got = ctx.delta.download(f.deployment().asReceived(), ctx.downloader);
+            ArtifactDownloader.Result r = got.result();
+            AgentMetrics.current().downloaded(got.bytesDownloaded());
             DeployContext.line(Log.Priority.INFO, f, Phase.DOWNLOAD).kv("outcome", "ok").kv("bytes", r.size())
-                    .kv("sha256", r.sha256()).kv("resumed_from", r.resumedFrom() > 0 ? r.resumedFrom() : null).emit();
+                    .kv("sha256", r.sha256()).kv("resumed_from", r.resumedFrom() > 0 ? r.resumedFrom() : null)
+                    .kv("via", got.method()).kv("bytes_downloaded", got.bytesDownloaded()).emit();
             return StepResult.ok(f.withDownloaded(new InFlight.Measured(r.size(), r.sha256())).withDownloadErrors(0));
         } catch (DownloadInterruptedException e) {
             if (e.httpStatus() >= 400 && e.httpStatus() < 500) {

@@ -15,7 +15,8 @@ final class ReportStep implements Step {
     @Override
     public StepResult run(DeployContext ctx, InFlight f) throws IOException {
         Outcome o = f.outcome();
-        ctx.outbox.enqueue(f.id(), new AgentApi.Event(o.eventId(), o.status(), o.detail()));
+        ctx.outbox.enqueue(f.id(), new AgentApi.Event(o.eventId(), o.status(),
+                ctx.delta.withBytesDownloaded(f.id(), o.detail())));
         if (o.status() == DeploymentStatus.APPLIED && f.deployment().releaseId() != null) {
             ctx.trust.applied(f.deployment().releaseId()); // before finish: a crash here repeats it harmlessly
         }

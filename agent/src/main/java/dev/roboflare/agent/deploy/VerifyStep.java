@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
@@ -20,10 +21,13 @@ final class VerifyStep implements Step {
                     : new InFlight.Measured(0, "none");
         }
         String problem = null;
-        if (m.size() != a.size()) {
+        // a delta download rebuilds a gzipped tarball's uncompressed tar: that is checked against its content sha256
+        DeltaDownloads.Content rebuilt = ctx.delta.acceptedContent(a.asReceived());
+        boolean rebuiltTar = rebuilt != null && m.size() == rebuilt.size() && m.sha256().equals(rebuilt.sha256());
+        if (!rebuiltTar && m.size() != a.size()) {
             problem = "artifact size mismatch: expected " + a.size() + " bytes, got " + m.size()
                     + " bytes (sha256 " + m.sha256() + ")";
-        } else if (!m.sha256().equals(a.sha256())) {
+        } else if (!rebuiltTar && !m.sha256().equals(a.sha256())) {
             problem = "artifact sha256 mismatch: expected " + a.sha256() + ", got " + m.sha256();
         }
         if (problem != null) {

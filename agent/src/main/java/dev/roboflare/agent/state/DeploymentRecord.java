@@ -11,11 +11,13 @@ import dev.roboflare.protocol.SignedStatement;
  * word; the signature is kept verbatim (key id, statement, signature) because it is checked as received.
  *
  * @param downloadUrl short-lived; refreshed from a poll while the download is retried
+ * @param chunksUrl   the signed delta-download URL, refreshed like downloadUrl; null without delta downloads, and in
+ *                    a state.json written before it existed (such a deployment is downloaded whole)
  * @param force       the operator asked to skip the update gate (format 3; absent: false)
  */
 public record DeploymentRecord(String id, String releaseId, String semver, JsonNode manifest, String artifactId,
                                String kind, String artifactName, String sha256, long size, String downloadUrl,
-                               String signatureKeyId, String signedStatement, String signature,
+                               String signatureKeyId, String signedStatement, String signature, String chunksUrl,
                                boolean force) {
 
     public static DeploymentRecord of(AgentApi.Deployment d) {
@@ -27,7 +29,7 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
                 a == null || a.kind() == null ? null : a.kind().wire(), a == null ? null : a.name(),
                 a == null ? null : a.sha256(), a == null ? 0 : a.size(), a == null ? null : a.downloadUrl(),
                 s == null ? null : s.keyId(), s == null ? null : s.statement(), s == null ? null : s.signature(),
-                d.force());
+                a == null ? null : a.chunksUrl(), d.force());
     }
 
     /** Null when the record has no kind; an unknown word (a newer agent wrote it) reads as no kind. */
@@ -41,7 +43,8 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
 
     /** The artifact as the downloader wants it. */
     public AgentApi.Artifact artifact() {
-        return new AgentApi.Artifact(artifactId, artifactKind(), artifactName, sha256, size, downloadUrl);
+        return new AgentApi.Artifact(artifactId, artifactKind(), artifactName, sha256, size, downloadUrl,
+                chunksUrl);
     }
 
     /** The wire shape again, for the checks that judge what the control plane sent (signature, self-update). */
@@ -54,11 +57,12 @@ public record DeploymentRecord(String id, String releaseId, String semver, JsonN
 
     public DeploymentRecord forced() {
         return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
-                downloadUrl, signatureKeyId, signedStatement, signature, true);
+                downloadUrl, signatureKeyId, signedStatement, signature, chunksUrl, true);
     }
 
-    public DeploymentRecord withDownloadUrl(String url) {
+    /** With the signed URLs of a fresh poll (they expire while a download is retried). */
+    public DeploymentRecord withUrls(AgentApi.Artifact fresh) {
         return new DeploymentRecord(id, releaseId, semver, manifest, artifactId, kind, artifactName, sha256, size,
-                url, signatureKeyId, signedStatement, signature, force);
+                fresh.downloadUrl(), signatureKeyId, signedStatement, signature, fresh.chunksUrl(), force);
     }
 }

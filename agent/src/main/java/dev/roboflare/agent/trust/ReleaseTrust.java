@@ -67,6 +67,11 @@ public final class ReleaseTrust {
         return out;
     }
 
+    /** True when releases must be signed by one of the trusted keys (not only a version floor). */
+    public boolean requiresSignatures() {
+        return !keys.isEmpty();
+    }
+
     public Set<String> keyIds() {
         return keys.keySet();
     }
@@ -99,6 +104,45 @@ public final class ReleaseTrust {
         return null;
     }
 
+    /**
+     * The deployment's statement when one of the trusted keys signed it, else null. Only the signature is checked
+     * here (the check step has judged the rest): for steps after it that need a signed value, such as the content
+     * sha256 of a delta download.
+     */
+    public ReleaseStatement signedStatement(AgentApi.Deployment d) {
+        SignedStatement signed = d.signature();
+        PublicKey key = signed == null ? null : keys.get(signed.keyId());
+        if (key == null || signed.statement() == null || signed.signature() == null) {
+            return null;
+        }
+        try {
+            return verified(signed, key);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The statement {@code key} signed; IllegalArgumentException saying why not. */
+    private static ReleaseStatement verified(SignedStatement signed, PublicKey key) {
+        byte[] statementBytes;
+        byte[] signature;
+        try {
+            statementBytes = Base64.getDecoder().decode(signed.statement());
+            signature = Base64.getDecoder().decode(signed.signature());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the signature or statement is not base64");
+        }
+        if (!ReleaseKeys.verify(key, statementBytes, signature)) {
+            throw new IllegalArgumentException("bad signature: the statement was not signed by key " + signed.keyId()
+                    + " (or was altered)");
+        }
+        try {
+            return JSON.readValue(statementBytes, ReleaseStatement.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the signed statement is not a release statement: " + e.getMessage());
+        }
+    }
+
     private String signatureRefusal(AgentApi.Deployment d) {
         SignedStatement signed = d.signature();
         if (signed == null || signed.statement() == null || signed.signature() == null) {
@@ -110,22 +154,11 @@ public final class ReleaseTrust {
             return "signed by key '" + signed.keyId() + "', which this agent does not trust (trusted: "
                     + String.join(", ", keys.keySet()) + ")";
         }
-        byte[] statementBytes;
-        byte[] signature;
-        try {
-            statementBytes = Base64.getDecoder().decode(signed.statement());
-            signature = Base64.getDecoder().decode(signed.signature());
-        } catch (IllegalArgumentException e) {
-            return "the signature or statement is not base64";
-        }
-        if (!ReleaseKeys.verify(key, statementBytes, signature)) {
-            return "bad signature: the statement was not signed by key " + signed.keyId() + " (or was altered)";
-        }
         ReleaseStatement s;
         try {
-            s = JSON.readValue(statementBytes, ReleaseStatement.class);
-        } catch (IOException e) {
-            return "the signed statement is not a release statement: " + e.getMessage();
+            s = verified(signed, key);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (!ReleaseStatement.TYPE.equals(s.type())) {
             return "the signed statement has type '" + s.type() + "', not " + ReleaseStatement.TYPE;

@@ -102,6 +102,34 @@ class StateFormatTest {
     }
 
     @Test
+    void aFormat2StateWrittenBeforeDeltaDownloadsLoadsWithoutAChunksUrlAndResumesAsAWholeDownload()
+            throws IOException {
+        AgentState s = loadFixture("v2-7319244", "watch");
+        assertThat(s.version()).isEqualTo(AgentState.VERSION);
+        assertThat(s.inFlight().phase()).isEqualTo("watch");
+        assertThat(s.inFlight().deployment().downloadUrl()).isEqualTo("http://cp.example/artifacts/art-110?sig=x");
+        assertThat(s.inFlight().deployment().chunksUrl()).isNull();
+        assertThat(s.inFlight().deployment().artifact().chunksUrl()).isNull();
+        assertThat(loadFixture("v2-7319244", "report").inFlight().outcome().eventId()).isEqualTo("evt-1");
+        assertThat(s).as("the same state as its v1 original").isEqualTo(loadFixture("watch"));
+    }
+
+    @Test
+    void aChunksUrlFromAPollIsKeptInStateJsonAndRefreshedWithTheDownloadUrl() throws IOException {
+        AgentState s = loadFixture("v2-7319244", "watch");
+        DeploymentRecord d = s.inFlight().deployment().withUrls(new dev.roboflare.protocol.AgentApi.Artifact(
+                "art-110", ArtifactKind.APP_TARBALL, "demo-app", "ab".repeat(32), 10240, "http://cp.example/d2",
+                "http://cp.example/c2"));
+        new StateStore(dir).save(s.withInFlight(s.inFlight().withDeployment(d)));
+        var tree = new ObjectMapper().readTree(dir.resolve("state.json").toFile());
+        assertThat(tree.path("version").asInt()).isEqualTo(AgentState.VERSION);
+        DeploymentRecord back = new StateStore(dir).load().inFlight().deployment();
+        assertThat(back.downloadUrl()).isEqualTo("http://cp.example/d2");
+        assertThat(back.chunksUrl()).isEqualTo("http://cp.example/c2");
+        assertThat(back.asReceived().artifact().chunksUrl()).isEqualTo("http://cp.example/c2");
+    }
+
+    @Test
     void aStateFromANewerAgentIsRefusedAndLeftInPlace() throws IOException {
         Files.writeString(dir.resolve("state.json"), "{\"version\": 99, \"whatever\": {}}");
         assertThatThrownBy(() -> new StateStore(dir).load()).isInstanceOf(StateStore.NewerStateException.class)

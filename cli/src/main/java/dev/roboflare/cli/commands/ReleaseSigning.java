@@ -58,7 +58,9 @@ final class ReleaseSigning {
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
             description = "Sign a release statement {artifact sha256, size, kind, semver, release id, manifest, "
-                    + "expires_at, min_agent_version} with an offline key and store it on the control plane.")
+                    + "expires_at, min_agent_version; for a gzipped app tarball also the content_sha256 and "
+                    + "content_size of its tar, which delta downloads rebuild} with an offline key and store it on "
+                    + "the control plane.")
     static final class Sign extends OperatorCommand {
         @Parameters(paramLabel = "RELEASE", description = "release id, ARTIFACT_NAME@SEMVER or a unique semver")
         String release;
@@ -96,17 +98,32 @@ final class ReleaseSigning {
             OperatorApi.Artifact a = client().artifacts().find(r.artifactId()).orElseThrow(() ->
                     new CliException("artifact " + r.artifactId() + " of release " + r.id() + " is missing"));
             if (artifactFile != null) {
-                String[] measured = measure(artifactFile);
+                String[] measured = measure(artifactFile, false);
                 if (!measured[0].equals(a.sha256()) || Long.parseLong(measured[1]) != a.size()) {
                     throw new CliException("the control plane's artifact " + a.id() + " (sha256 " + a.sha256() + ", "
                             + a.size() + " bytes) is not " + artifactFile + " (sha256 " + measured[0] + ", "
                             + measured[1] + " bytes); not signing");
                 }
             }
+            // A delta download rebuilds a gzipped tarball's tar stream: sign its digest too, or agents with
+            // --trusted-key download such a release whole.
+            OperatorApi.ArtifactContent content = client().artifacts().content(a.id())
+                    .filter(c -> "gunzipped".equals(c.over())).orElse(null);
+            if (content != null && artifactFile != null) {
+                String[] measured = measure(artifactFile, true);
+                if (!measured[0].equals(content.contentSha256())
+                        || Long.parseLong(measured[1]) != content.contentSize()) {
+                    throw new CliException("the control plane's chunk index of artifact " + a.id() + " names tar "
+                            + "content sha256 " + content.contentSha256() + " (" + content.contentSize() + " bytes), but "
+                            + artifactFile + " uncompresses to sha256 " + measured[0] + " (" + measured[1]
+                            + " bytes); not signing");
+                }
+            }
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             ReleaseStatement s = new ReleaseStatement(ReleaseStatement.TYPE, r.id(), r.semver(), a.kind(), a.sha256(),
                     a.size(), ReleaseStatement.manifestSha256(r.manifestJson()), now, now.plus(duration(expiresIn)),
-                    minAgentVersion);
+                    minAgentVersion, content == null ? null : content.contentSha256(),
+                    content == null ? null : content.contentSize());
             byte[] bytes;
             try {
                 bytes = ControlPlaneClient.JSON.writeValueAsBytes(s);
@@ -142,8 +159,10 @@ final class ReleaseSigning {
             }
         }
 
-        private static String[] measure(Path file) {
-            try (InputStream in = Files.newInputStream(file)) {
+        /** SHA-256 and size of the file's bytes, or of what they uncompress to ({@code gunzip}). */
+        private static String[] measure(Path file, boolean gunzip) {
+            try (InputStream raw = Files.newInputStream(file);
+                 InputStream in = gunzip ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw) {
                 MessageDigest md = Sha256.newDigest();
                 byte[] buf = new byte[1 << 16];
                 long size = 0;

@@ -3,6 +3,7 @@ package dev.roboflare.cli.http;
 import dev.roboflare.cli.CliException;
 import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.protocol.ArtifactKind;
+import dev.roboflare.protocol.OperatorApi;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
-/** /api/artifacts: uploads streamed from a file with progress, and lookups. */
+/** /api/artifacts: uploads streamed from a file with progress, lookups, and what a chunk index covers. */
 public final class ArtifactsClient {
     private final JsonTransport t;
 
@@ -34,5 +35,10 @@ public final class ArtifactsClient {
 
     public Optional<Artifact> find(String id) {
         return t.find(t.url(ApiRoutes.ARTIFACT, id), Artifact.class);
+    }
+
+    /** What the artifact's chunk index covers; empty when it has none (or the control plane predates them). */
+    public Optional<OperatorApi.ArtifactContent> content(String id) {
+        return t.find(t.url(ApiRoutes.ARTIFACT_CONTENT, id), OperatorApi.ArtifactContent.class);
     }
 }

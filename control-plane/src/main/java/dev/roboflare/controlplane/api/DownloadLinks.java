@@ -2,6 +2,7 @@ package dev.roboflare.controlplane.api;
 
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.protocol.ApiRoutes;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -31,6 +32,13 @@ final class DownloadLinks {
     String urlFor(Context ctx, Artifact artifact) {
         String direct = store.directDownloadUrl(artifact.sha256());
         return direct != null ? direct : signedUrl(ctx, artifact.id());
+    }
+
+    /** The artifact's chunks_url (delta downloads): always served by the control plane, signed like a download. */
+    String chunksUrlFor(Context ctx, Artifact artifact) {
+        long expires = clock.instant().plus(ttl).getEpochSecond();
+        return baseUrl(ctx) + ApiRoutes.path(ApiRoutes.ARTIFACT_CHUNKS, artifact.id()) + "?expires=" + expires
+                + "&sig=" + signer.sign(ChunkRoutes.signedName(artifact.id()), expires);
     }
 
     private String signedUrl(Context ctx, String artifactId) {

@@ -3,6 +3,7 @@ package dev.roboflare.controlplane.api;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.controlplane.chunks.ChunkStore;
 import dev.roboflare.controlplane.deploy.DeploymentCanceller;
 import dev.roboflare.controlplane.deploy.DeploymentCreator;
 import dev.roboflare.controlplane.deploy.DeploymentViews;
@@ -57,6 +58,7 @@ public final class HttpApi {
         OperatorAuth operator = new OperatorAuth(s.operatorTokens());
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
+        new ChunkRoutes(s.artifacts(), new ChunkStore(s.store()), s.signer(), clock).register(app, operator);
         IdempotentDeployments deployments = new IdempotentDeployments(s.deploymentCreator(), s.idempotency());
         new OperatorRoutes(s.releases(), s.robots(), s.fleets(), deployments, s.canceller(), s.deployments())
                 .register(app, operator);

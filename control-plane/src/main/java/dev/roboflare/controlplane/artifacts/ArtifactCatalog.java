@@ -4,6 +4,7 @@ import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.ByteSizes;
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.chunks.ChunkIndexer;
 import dev.roboflare.controlplane.storage.ArtifactRows;
 import dev.roboflare.controlplane.storage.OrganisationRows;
 import dev.roboflare.controlplane.storage.StorageException;
@@ -33,12 +34,20 @@ public final class ArtifactCatalog {
     private final OrganisationRows organisations = new OrganisationRows();
     private final Clock clock;
     private final long maxArtifactSize;
+    private final ChunkIndexer chunkIndexer;
 
     public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock, long maxArtifactSize) {
+        this(store, db, clock, maxArtifactSize, null);
+    }
+
+    /** {@code chunkIndexer} (nullable: no delta downloads) cuts each new blob into chunks after its upload. */
+    public ArtifactCatalog(ArtifactStore store, Transactor db, Clock clock, long maxArtifactSize,
+                           ChunkIndexer chunkIndexer) {
         this.store = store;
         this.db = db;
         this.clock = clock;
         this.maxArtifactSize = maxArtifactSize;
+        this.chunkIndexer = chunkIndexer;
     }
 
     public record Upload(Artifact artifact, boolean created) {
@@ -47,9 +56,19 @@ public final class ArtifactCatalog {
     /**
      * {@code declaredSize} is the request's Content-Length (-1: unknown, e.g. chunked). Over --max-artifact-size or
      * the organisation's quota the upload is refused (413) before a byte is read when the size is declared, and
-     * otherwise as soon as the bytes pass the limit; the partial file is deleted either way.
+     * otherwise as soon as the bytes pass the limit; the partial file is deleted either way, and a refused upload
+     * is never cut into chunks (the index is made only once the blob is stored and recorded).
      */
     public Upload upload(String org, ArtifactKind kind, String name, long declaredSize, InputStream body)
+            throws IOException {
+        Upload upload = store(org, kind, name, declaredSize, body);
+        if (chunkIndexer != null) {
+            chunkIndexer.ensureIndexed(upload.artifact().id(), kind, upload.artifact().sha256());
+        }
+        return upload;
+    }
+
+    private Upload store(String org, ArtifactKind kind, String name, long declaredSize, InputStream body)
             throws IOException {
         UploadLimit limit = uploadLimit(org);
         limit.check(declaredSize);

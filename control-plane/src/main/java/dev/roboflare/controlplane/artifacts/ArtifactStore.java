@@ -24,4 +24,26 @@ public interface ArtifactStore {
     default String directDownloadUrl(String sha256) {
         return null;
     }
+
+    /** The blob's bytes, streamed (for chunking it after an upload). */
+    InputStream openBlob(String sha256) throws IOException;
+
+    /**
+     * A small named object beside the blobs (delta chunks and chunk indexes, see chunks/ChunkStore), or null when
+     * there is none. {@code key} is a relative path of [a-z0-9-/] only.
+     */
+    byte[] readObject(String key) throws IOException;
+
+    /** Stores a small named object whole (written to a temp name and renamed, or one PUT: never seen half-written). */
+    void writeObject(String key, byte[] data) throws IOException;
+
+    boolean hasObject(String key) throws IOException;
+
+    /** Checks an object key: lowercase hex, digits, dashes and slashes, no empty or dot segments. */
+    static String checkedKey(String key) {
+        if (!key.matches("[a-z0-9-]+(/[a-z0-9-]+)*")) {
+            throw new IllegalArgumentException("not an object key: " + key);
+        }
+        return key;
+    }
 }

@@ -72,6 +72,48 @@ public final class LocalArtifactStore implements ArtifactStore {
         return Files.isRegularFile(p) ? p : null;
     }
 
+    @Override
+    public InputStream openBlob(String sha256) throws IOException {
+        Path p = find(sha256);
+        if (p == null) {
+            throw new java.io.FileNotFoundException("blob " + sha256 + " is missing from " + this);
+        }
+        return Files.newInputStream(p);
+    }
+
+    @Override
+    public byte[] readObject(String key) throws IOException {
+        try {
+            return Files.readAllBytes(root.resolve(ArtifactStore.checkedKey(key)));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void writeObject(String key, byte[] data) throws IOException {
+        Path target = root.resolve(ArtifactStore.checkedKey(key));
+        DataDir.createPrivateDirectories(target.getParent()); // chunks are artifact bytes: as private as the blobs
+        Path tmp = Files.createTempFile(incoming, "object-", ".part");
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer bb = ByteBuffer.wrap(data);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                out.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public boolean hasObject(String key) {
+        return Files.isRegularFile(root.resolve(ArtifactStore.checkedKey(key)));
+    }
+
     private Path blobPath(String sha256) {
         if (!sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("not a sha256 hex digest: " + sha256);

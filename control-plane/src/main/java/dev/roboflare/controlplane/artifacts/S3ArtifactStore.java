@@ -147,6 +147,50 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 .getObjectRequest(g -> g.bucket(config.bucket()).key(key(sha256)))).url().toString();
     }
 
+    @Override
+    public InputStream openBlob(String sha256) throws IOException {
+        try {
+            return s3.getObject(b -> b.bucket(config.bucket()).key(key(sha256)));
+        } catch (SdkException e) {
+            throw new IOException("cannot read s3://" + config.bucket() + "/" + key(sha256) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] readObject(String key) throws IOException {
+        String k = config.prefix() + ArtifactStore.checkedKey(key);
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(k)).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (SdkException e) {
+            if (e instanceof S3Exception s3e && s3e.statusCode() == 404) {
+                return null;
+            }
+            throw new IOException("cannot read s3://" + config.bucket() + "/" + k + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeObject(String key, byte[] data) throws IOException {
+        String k = config.prefix() + ArtifactStore.checkedKey(key);
+        try {
+            s3.putObject(b -> b.bucket(config.bucket()).key(k).contentLength((long) data.length)
+                    .contentType("application/octet-stream"), RequestBody.fromBytes(data));
+        } catch (SdkException e) {
+            throw new IOException("cannot store s3://" + config.bucket() + "/" + k + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean hasObject(String key) throws IOException {
+        try {
+            return sizeInBucket(config.prefix() + ArtifactStore.checkedKey(key)) != null;
+        } catch (SdkException e) {
+            throw new IOException("cannot look up s3://" + config.bucket() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The object key of a blob: {@code <prefix>sha256/<hex>}. */
     public String key(String sha256) {
         if (!sha256.matches("[0-9a-f]{64}")) {

@@ -27,6 +27,12 @@ public final class DispatchedWork {
     }
 
     public List<AgentApi.Deployment> forRobot(String robotId, Function<Artifact, String> downloadUrl) {
+        return forRobot(robotId, downloadUrl, a -> null);
+    }
+
+    /** {@code chunksUrl}: the artifact's signed chunks_url for delta downloads (null: none offered). */
+    public List<AgentApi.Deployment> forRobot(String robotId, Function<Artifact, String> downloadUrl,
+                                              Function<Artifact, String> chunksUrl) {
         return db.read(c -> {
             List<AgentApi.Deployment> out = new ArrayList<>();
             for (DeploymentRow row : deployments.dispatchedForRobot(c, robotId)) {
@@ -36,7 +42,8 @@ public final class DispatchedWork {
                         .orElseThrow(() -> new SQLException("artifact " + r.artifactId() + " missing"));
                 out.add(new AgentApi.Deployment(row.id(),
                         new AgentApi.Release(r.id(), r.semver(), r.manifestJson()),
-                        new AgentApi.Artifact(a.id(), a.kind(), a.name(), a.sha256(), a.size(), downloadUrl.apply(a)),
+                        new AgentApi.Artifact(a.id(), a.kind(), a.name(), a.sha256(), a.size(), downloadUrl.apply(a),
+                                chunksUrl.apply(a)),
                         signatures.newest(c, r.id()).orElse(null), deployments.forced(c, row.id())));
             }
             return out;

@@ -16,7 +16,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Caps the requests that can hold a server thread for long: those reading a request body (a client can send it
- * a byte at a time) and artifact downloads (a client can read them slowly). Over a cap the request is refused at
+ * a byte at a time) and artifact downloads, whole or as delta chunk batches (a client can read them slowly). Over a cap the request is refused at
  * once with 503 and Retry-After, without reading its body, so however many such sockets a client holds, requests
  * without a body (every poll, every GET) still find a thread. A request whose bearer token is refused gives its
  * place back at once (the routes check the token before they read the body), so the caps only bind callers with a
@@ -46,6 +46,9 @@ public final class RequestBodyGate implements Filter {
         boolean hasBody = req.getContentLengthLong() > 0 || req.getHeader("Transfer-Encoding") != null;
         if (path.startsWith("/api/artifacts/") && path.endsWith("/download")) {
             pass(downloads, "artifact downloads", req, res, chain);
+        } else if (path.startsWith("/api/artifacts/") && path.endsWith("/chunks") && hasBody) {
+            // a delta download's chunk batch: a small body, then up to a download's worth of bytes out
+            pass(downloads, "artifact downloads", new MinimumBodyRate(req), res, chain);
         } else if (!hasBody) {
             chain.doFilter(request, response);
         } else if (path.startsWith("/ui")) {
