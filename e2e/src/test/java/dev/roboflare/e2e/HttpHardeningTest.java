@@ -256,6 +256,14 @@ class HttpHardeningTest {
                 "Content-Type", "application/x-www-form-urlencoded", "Origin", cp.baseUrl(),
                 "Sec-Fetch-Site", "same-origin");
         assertThat(same.statusCode()).isEqualTo(303);
+        // Chromium posts the page's own forms with "Origin: null" (the page's Referrer-Policy is no-referrer) and
+        // Sec-Fetch-Site: same-origin, which decides
+        HttpResponse<String> nullOrigin = send("POST", "/ui/login", null, BodyPublishers.ofString(form),
+                "Content-Type", "application/x-www-form-urlencoded", "Origin", "null", "Sec-Fetch-Site", "same-origin");
+        assertThat(nullOrigin.statusCode()).isEqualTo(303);
+        HttpResponse<String> nullOriginAlone = send("POST", "/ui/login", null, BodyPublishers.ofString(form),
+                "Content-Type", "application/x-www-form-urlencoded", "Origin", "null");
+        assertThat(nullOriginAlone.statusCode()).as("an opaque origin without Sec-Fetch-Site").isEqualTo(403);
         assertThat(same.headers().firstValue("Set-Cookie")).hasValueSatisfying(c ->
                 assertThat(c).contains("HttpOnly").contains("SameSite=Strict").doesNotContain("Secure"));
         assertThat(same.headers().firstValue("Strict-Transport-Security")).as("no HSTS over plain HTTP").isEmpty();

@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * Refuses a state-changing /ui request (any method but GET and HEAD, and {@code GET /ui/login?token=}, which logs in
  * too) that a browser says comes from another site:
- * {@code Sec-Fetch-Site} other than same-origin or none, or an {@code Origin} whose host and port are not the ones the
- * request was sent to. Without it another site could post its own operator token to /ui/login and have the victim's
+ * {@code Sec-Fetch-Site} other than same-origin or none, or (from a browser that does not send Sec-Fetch-Site) an
+ * {@code Origin} whose host and port are not the ones the request was sent to. Without it another site could post its own operator token to /ui/login and have the victim's
  * browser logged in as the attacker (login CSRF), or press the page's buttons. Clients that are not browsers send
  * neither header and pass; browsers send at least Origin on every POST.
  */
@@ -29,9 +29,14 @@ final class CrossSiteGuard {
         if ((ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) && !tokenInUrl) {
             return;
         }
+        // Sec-Fetch-Site, when the browser sends it, decides: it cannot be set by a page, and a page served with
+        // Referrer-Policy: no-referrer (ours) makes Chromium send "Origin: null" on its own same-origin form posts.
         String site = ctx.header("Sec-Fetch-Site");
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-            refuse(ctx, "Sec-Fetch-Site: " + site);
+        if (site != null) {
+            if (!site.equals("same-origin") && !site.equals("none")) {
+                refuse(ctx, "Sec-Fetch-Site: " + site);
+            }
+            return;
         }
         String origin = ctx.header("Origin");
         if (origin != null && !sameHost(origin, ctx.header("Host"))) {
