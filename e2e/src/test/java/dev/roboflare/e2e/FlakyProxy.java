@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP proxy on loopback (one HTTP exchange per connection) that mistreats a share of the connections it accepts, the way a cellular link does:
  * closed at once (drop), held before any byte moves (delay), reset with an RST in the middle of the request
  * (reset), or cut off partway through the answer (truncate). The fate of each connection is drawn from a seeded
- * random, so a failing run can be repeated.
+ * random, so a failing run can be repeated. On top of the drawn fates, the first artifact download longer than
+ * {@link #FIRST_DOWNLOAD_CUT_AT} bytes is always cut partway through its body, so every run exercises a resumed download whatever order the other requests came in.
  */
 final class FlakyProxy implements AutoCloseable {
     enum Fate { PASS, DROP, DELAY, RESET, TRUNCATE }
@@ -34,6 +35,8 @@ final class FlakyProxy implements AutoCloseable {
     });
     private final Map<Fate, AtomicInteger> counts = new EnumMap<>(Fate.class);
     private final java.util.concurrent.atomic.AtomicLong toClient = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean firstDownloadCut =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     FlakyProxy(int upstreamPort, double faultRate, long seed) throws IOException {
@@ -110,13 +113,32 @@ final class FlakyProxy implements AutoCloseable {
                         : between(0, 2) == 0 ? between(20, 3000) : between(3000, 300_000);
                 InputStream fromClient = client.getInputStream();
                 OutputStream toUpstream = up.getOutputStream();
-                toUpstream.write(oneExchangeOnly(fromClient));
+                byte[] head = oneExchangeOnly(fromClient);
+                boolean cutThis = fate == Fate.PASS && isDownload(head) && !firstDownloadCut.get();
+                if (cutThis) {
+                    limit = FIRST_DOWNLOAD_CUT_AT;
+                }
+                toUpstream.write(head);
                 threads.submit(() -> pump(fromClient, toUpstream, Long.MAX_VALUE, up, null));
-                pump(up.getInputStream(), client.getOutputStream(), limit, client, toClient);
+                long sent = pump(up.getInputStream(), client.getOutputStream(), limit, client, toClient);
+                if (cutThis && sent >= limit) {
+                    firstDownloadCut.set(true); // a smaller artifact went through whole: the next download is tried
+                }
             }
         } catch (IOException e) {
             // the client or the control plane went away: nothing to do
         }
+    }
+
+    /**
+     * Response bytes (head and body) after which the first download long enough is cut: past the downloader's first
+     * 64 KiB write, so the part file keeps something to resume from.
+     */
+    private static final long FIRST_DOWNLOAD_CUT_AT = 200_000;
+
+    private static boolean isDownload(byte[] head) {
+        String line = new String(head, 0, Math.min(head.length, 512), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return line.startsWith("GET ") && line.split("\r\n", 2)[0].matches("GET /api/artifacts/[^/ ]+/download[? ].*");
     }
 
     /**
@@ -144,8 +166,8 @@ final class FlakyProxy implements AutoCloseable {
         return out.append("Connection: close\r\n\r\n").toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    /** Copies until EOF or {@code limit} bytes, then closes {@code toClose} (both directions end). */
-    private static void pump(InputStream in, OutputStream out, long limit, Socket toClose,
+    /** Copies until EOF or {@code limit} bytes, then closes {@code toClose} (both directions end); the bytes copied. */
+    private static long pump(InputStream in, OutputStream out, long limit, Socket toClose,
                              java.util.concurrent.atomic.AtomicLong counted) {
         byte[] buf = new byte[16 * 1024];
         long sent = 0;
@@ -168,6 +190,7 @@ final class FlakyProxy implements AutoCloseable {
                 // already closed
             }
         }
+        return sent;
     }
 
     private static void sleep(long ms) {
