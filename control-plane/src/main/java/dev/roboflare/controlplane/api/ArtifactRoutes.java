@@ -21,7 +21,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,14 +37,12 @@ final class ArtifactRoutes {
 
     private final ArtifactCatalog catalog;
     private final ArtifactStore store;
-    private final DownloadSigner signer;
-    private final Clock clock;
+    private final SignedUrls downloadUrls;
 
     ArtifactRoutes(ArtifactCatalog catalog, ArtifactStore store, DownloadSigner signer, Clock clock) {
         this.catalog = catalog;
         this.store = store;
-        this.signer = signer;
-        this.clock = clock;
+        this.downloadUrls = new SignedUrls("download", signer, clock);
     }
 
     void register(Javalin app, OperatorAuth operator) {
@@ -90,7 +87,7 @@ final class ArtifactRoutes {
 
     private void download(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        verifySignature(ctx, id, ctx.queryParam("expires"), ctx.queryParam("sig"));
+        downloadUrls.verify(ctx, id);
         Artifact artifact = catalog.find(id).orElseThrow(() -> RequestRejected.notFound("no artifact '" + id + "'"));
         String direct = store.directDownloadUrl(artifact.sha256());
         if (direct != null) { // bytes in S3: a valid control-plane URL leads to a fresh presigned one
@@ -147,37 +144,6 @@ final class ArtifactRoutes {
             return Long.parseLong(digits);
         } catch (NumberFormatException e) {
             return tooLarge;
-        }
-    }
-
-    private void verifySignature(Context ctx, String id, String expiresText, String sig) {
-        try {
-            verifySignature(id, expiresText, sig);
-        } catch (RequestRejected e) {
-            AuthFailures.record(ctx, "download URL refused (" + e.detail().split(";", 2)[0] + ")");
-            throw e;
-        }
-    }
-
-    private void verifySignature(String id, String expiresText, String sig) {
-        if (expiresText == null || sig == null) {
-            throw new RequestRejected(403, "this download URL is not signed; use the download_url from "
-                    + "GET /api/agent/deployments, unmodified");
-        }
-        long expires;
-        try {
-            expires = Long.parseLong(expiresText);
-        } catch (NumberFormatException e) {
-            throw new RequestRejected(403, "expires must be epoch seconds; use the download_url from "
-                    + "GET /api/agent/deployments, unmodified");
-        }
-        switch (signer.verify(id, expires, sig, clock.instant())) {
-            case BAD_SIGNATURE -> throw new RequestRejected(403, "the download URL's signature does not match; "
-                    + "use the download_url from GET /api/agent/deployments, unmodified");
-            case EXPIRED -> throw new RequestRejected(403, "the download URL expired at "
-                    + Instant.ofEpochSecond(expires) + "; poll GET /api/agent/deployments for a fresh one");
-            case VALID -> {
-            }
         }
     }
 

@@ -14,7 +14,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,14 +35,12 @@ final class ChunkRoutes {
 
     private final ArtifactCatalog catalog;
     private final ChunkStore chunks;
-    private final DownloadSigner signer;
-    private final Clock clock;
+    private final SignedUrls chunkUrls;
 
     ChunkRoutes(ArtifactCatalog catalog, ChunkStore chunks, DownloadSigner signer, Clock clock) {
         this.catalog = catalog;
         this.chunks = chunks;
-        this.signer = signer;
-        this.clock = clock;
+        this.chunkUrls = new SignedUrls("chunks", signer, clock);
     }
 
     /** What the signature of a chunks URL covers (not the download's message: each URL grants only its own use). */
@@ -144,26 +141,7 @@ final class ChunkRoutes {
 
     private Artifact signedArtifact(Context ctx) {
         String id = ctx.pathParam("id");
-        String expiresText = ctx.queryParam("expires");
-        String sig = ctx.queryParam("sig");
-        long expires;
-        try {
-            expires = expiresText == null ? -1 : Long.parseLong(expiresText);
-        } catch (NumberFormatException e) {
-            expires = -1;
-        }
-        if (expires < 0 || sig == null) {
-            throw new RequestRejected(403, "this chunks URL is not signed; use the chunks_url from "
-                    + "GET /api/agent/deployments, unmodified");
-        }
-        switch (signer.verify(signedName(id), expires, sig, clock.instant())) {
-            case BAD_SIGNATURE -> throw new RequestRejected(403, "the chunks URL's signature does not match; use the "
-                    + "chunks_url from GET /api/agent/deployments, unmodified");
-            case EXPIRED -> throw new RequestRejected(403, "the chunks URL expired at " + Instant.ofEpochSecond(expires)
-                    + "; poll GET /api/agent/deployments for a fresh one");
-            case VALID -> {
-            }
-        }
+        chunkUrls.verify(ctx, signedName(id));
         return catalog.find(id).orElseThrow(() -> RequestRejected.notFound("no artifact '" + id + "'"));
     }
 
