@@ -186,37 +186,22 @@ public final class DeploymentRows {
 
     /** Child deployment id -> its robot's stored live progress (robots.agent_progress), where there is one. */
     public java.util.Map<String, String> robotProgressOfChildren(Connection c, String parentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, r.agent_progress FROM deployments d "
-                + "JOIN robots r ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL")) {
-            ps.setString(1, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                java.util.Map<String, String> out = new java.util.HashMap<>();
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
-                }
-                return out;
-            }
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String[] p : Rows.query(c, "SELECT d.id, r.agent_progress FROM deployments d JOIN robots r "
+                        + "ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, parentId)) {
+            out.put(p[0], p[1]);
         }
+        return out;
     }
 
     /** Marks deployments created with "force": the robot skips its update gate for them. */
     public void markForced(Connection c, List<DeploymentRow> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deployments SET forced = 1 WHERE id = ?")) {
-            for (DeploymentRow d : rows) {
-                ps.setString(1, d.id());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        Rows.batch(c, "UPDATE deployments SET forced = 1 WHERE id = ?", rows, d -> new Object[] {d.id()});
     }
 
     public boolean forced(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT forced FROM deployments WHERE id = ?")) {
-            ps.setString(1, id);
-            try (var rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
-        }
+        return Rows.one(c, "SELECT forced FROM deployments WHERE id = ?", rs -> rs.getInt(1) == 1, id).orElse(false);
     }
 
     /** What a robot should act on now: its dispatched deployments, oldest first. */
