@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * Content-addressed blobs under DATA/artifacts/sha256/&lt;hex&gt;. Bytes are streamed to a temp file while
@@ -50,7 +49,7 @@ public final class LocalArtifactStore implements ArtifactStore {
                 }
                 out.force(true); // durable before it becomes visible under its hash
             }
-            String sha256 = HexFormat.of().formatHex(digest.digest());
+            String sha256 = Sha256.hex(digest);
             Path target = blobPath(sha256);
             if (!Files.exists(target)) {
                 try {

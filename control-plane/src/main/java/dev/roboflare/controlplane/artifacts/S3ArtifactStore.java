@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -100,7 +99,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                     size += n;
                 }
             }
-            String sha256 = HexFormat.of().formatHex(digest.digest());
+            String sha256 = Sha256.hex(digest);
             if (size == 0) {
                 return new StoredBlob(sha256, 0, storageUrl(sha256)); // the catalog refuses it; nothing to send
             }

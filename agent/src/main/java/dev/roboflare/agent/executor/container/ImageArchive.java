@@ -3,6 +3,7 @@ package dev.roboflare.agent.executor.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.executor.RejectedArtifactException;
+import dev.roboflare.protocol.Sha256;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,10 +11,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -52,7 +51,7 @@ final class ImageArchive {
                 if (!e.isFile()) {
                     continue;
                 }
-                MessageDigest md = sha256();
+                MessageDigest md = Sha256.newDigest();
                 ByteArrayOutputStream keep = e.getSize() <= KEEP_BYTES ? new ByteArrayOutputStream() : null;
                 byte[] buf = new byte[65536];
                 int n;
@@ -67,7 +66,7 @@ final class ImageArchive {
                         keep.write(buf, 0, n);
                     }
                 }
-                sha.put(name, HexFormat.of().formatHex(md.digest()));
+                sha.put(name, Sha256.hex(md));
                 if (keep != null) {
                     small.put(name, keep.toByteArray());
                 }
@@ -151,13 +150,5 @@ final class ImageArchive {
     private static RejectedArtifactException reject(String why) {
         return new RejectedArtifactException("the container_image artifact is not an image archive (docker save or "
                 + "OCI layout tar): " + why + "; nothing was changed and the running app is untouched");
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
