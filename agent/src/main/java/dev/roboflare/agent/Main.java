@@ -346,8 +346,8 @@ public final class Main implements Callable<Integer> {
                 new Outbox(state), new SelfUpdateGuard(ownJar()), watchWindow, new DiskPreflight(state, diskReserve),
                 releaseTrust == null ? dev.roboflare.agent.trust.ReleaseTrust.NONE : releaseTrust,
                 DeltaDownloads.in(state, chunkCache, client::downloads, releaseTrust,
-                        () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)))
-                .withGate(new UpdateGate(gateConfig()));
+                        () -> hook.pauseIfAt(dev.roboflare.agent.deploy.Phase.DOWNLOAD)),
+                new UpdateGate(gateConfig()));
         client.capDownloadRate(maxDownloadRate);
         AgentMetrics metrics = new AgentMetrics();
         Outbox outbox = ctx.outbox();

@@ -1,5 +1,6 @@
 package dev.roboflare.agent;
 
+import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.executor.container.ExecutorSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +11,7 @@ import dev.roboflare.agent.deploy.PauseHook;
 import dev.roboflare.agent.deploy.SelfUpdateGuard;
 import dev.roboflare.agent.download.ArtifactDownloader;
 import dev.roboflare.agent.gate.UpdateGate;
+import dev.roboflare.agent.preflight.DiskPreflight;
 import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.launcher.DetachedProcessLauncher;
 import dev.roboflare.agent.launcher.ProcStat;
@@ -19,6 +21,7 @@ import dev.roboflare.agent.state.StateStore;
 import dev.roboflare.agent.testing.FakeControlPlane;
 import dev.roboflare.agent.testing.LogCapture;
 import dev.roboflare.agent.testing.Tarballs;
+import dev.roboflare.agent.trust.ReleaseTrust;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.io.IOException;
@@ -74,7 +77,7 @@ class AgentLoopTest {
                         null, "test"), state, List.of(state.resolve("no-modules")), Duration.ofSeconds(5), null, null),
                 new DetachedProcessLauncher(state, Duration.ofSeconds(2)),
                 new ArtifactDownloader(client.downloads(), state.resolve("downloads"), null), new Outbox(state),
-                new SelfUpdateGuard(null), WATCH).withGate(gate);
+                new SelfUpdateGuard(null), WATCH, DiskPreflight.NONE, ReleaseTrust.NONE, DeltaDownloads.off(), gate);
         agent = new Agent(client, ctx, new DeploymentMachine(ctx, new PauseHook(null), 4), Duration.ofMillis(100),
                 Duration.ofMillis(500));
         loop = new Thread(() -> {

@@ -27,17 +27,19 @@ public final class DeployContext {
     final DiskPreflight preflight;
     final ReleaseTrust trust;
     final DeltaDownloads delta;
-    UpdateGate gate = UpdateGate.NONE;
+    final UpdateGate gate;
     private AgentState state;
 
     /**
      * @param preflight the free-space check before a download ({@link DiskPreflight#NONE}: none)
      * @param trust     signature, expiry and version-floor checks at check ({@link ReleaseTrust#NONE}: none)
      * @param delta     delta downloads through the chunk cache ({@link DeltaDownloads#off()}: every artifact whole)
+     * @param gate      the robot's say before the switch ({@link UpdateGate#NONE}: never busy)
      */
     public DeployContext(StateStore store, AgentState state, ExecutorRegistry executors, AppLauncher launcher,
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
-                         Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust, DeltaDownloads delta) {
+                         Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust, DeltaDownloads delta,
+                         UpdateGate gate) {
         this.store = store;
         this.state = state;
         this.executors = executors;
@@ -49,6 +51,7 @@ public final class DeployContext {
         this.preflight = preflight;
         this.trust = trust;
         this.delta = delta;
+        this.gate = gate;
     }
 
     /** Without delta downloads: every artifact is downloaded whole. */
@@ -56,7 +59,7 @@ public final class DeployContext {
                          ArtifactDownloader downloader, Outbox outbox, SelfUpdateGuard selfUpdateGuard,
                          Duration watchWindow, DiskPreflight preflight, ReleaseTrust trust) {
         this(store, state, executors, launcher, downloader, outbox, selfUpdateGuard, watchWindow, preflight, trust,
-                DeltaDownloads.off());
+                DeltaDownloads.off(), UpdateGate.NONE);
     }
 
     /** Without a disk preflight, release trust or delta downloads (tests that do not care). */
@@ -65,12 +68,6 @@ public final class DeployContext {
                          Duration watchWindow) {
         this(store, state, executors, launcher, downloader, outbox, selfUpdateGuard, watchWindow, DiskPreflight.NONE,
                 ReleaseTrust.NONE);
-    }
-
-    /** The robot's say before the switch ({@link UpdateGate#NONE} unless set: never busy). */
-    public DeployContext withGate(UpdateGate g) {
-        this.gate = g;
-        return this;
     }
 
     public AgentState state() {
