@@ -117,6 +117,23 @@ class CliAgainstControlPlaneTest {
     }
 
     @Test
+    void robotListShowsTheFirmwareApartFromTheAppItRuns() throws Exception {
+        release("fw-lab-app", "3.7.0");
+        release("mcu_firmware", "pipette-fw", "7.0.1");
+        RobotSide bot = enroll("fw-bot");
+        for (String release : new String[] {"fw-lab-app@3.7.0", "pipette-fw@7.0.1"}) {
+            cli.run("deploy", release, "--robot", "fw-bot").ok();
+            bot.reportOnly(DeploymentStatus.APPLIED, "applied " + release);
+        }
+
+        String row = cli.run("robot", "list").ok().out().lines().filter(l -> l.contains("fw-bot")).findFirst()
+                .orElseThrow();
+
+        assertThat(row).contains("3.7.0", "7.0.1");
+        assertThat(row.indexOf("3.7.0")).as("CURRENT (the app) comes before FIRMWARE").isLessThan(row.indexOf("7.0.1"));
+    }
+
+    @Test
     void theSameIdempotencyKeyReturnsTheSameDeploymentAndAnotherBodyIsOneClearError() throws Exception {
         release("key-app", "1.0.0");
         release("key-app", "1.0.1");
@@ -235,8 +252,12 @@ class CliAgainstControlPlaneTest {
     // --- helpers -------------------------------------------------------------------------------------------
 
     private static String release(String name, String semver) throws Exception {
+        return release("app_tarball", name, semver);
+    }
+
+    private static String release(String kind, String name, String semver) throws Exception {
         Path file = Files.write(work.resolve(name + "-" + semver + ".tar.gz"), (name + semver).getBytes());
-        String artifact = cli.run("artifact", "push", file.toString(), "--kind", "app_tarball", "--name", name,
+        String artifact = cli.run("artifact", "push", file.toString(), "--kind", kind, "--name", name,
                 "--json").ok().json().path("id").asText();
         return cli.run("release", "create", "--artifact", artifact, "--semver", semver, "--notes", "test",
                 "--manifest", MANIFEST, "--json").ok().json().path("id").asText();

@@ -52,10 +52,10 @@ public final class RobotCommand {
                 return 0;
             }
             Instant now = Instant.now();
-            Table t = new Table("ID", "NAME", "LAST SEEN", "CURRENT", "LAST DEPLOYMENT", "EVENTS");
+            Table t = new Table("ID", "NAME", "LAST SEEN", "CURRENT", "FIRMWARE", "LAST DEPLOYMENT", "EVENTS");
             for (OperatorApi.Robot r : robots) {
                 t.row(r.id(), r.name(), Texts.ago(r.lastSeenAt(), now), r.currentReleaseSemver(),
-                        r.lastDeploymentId() == null ? null
+                        r.firmwareReleaseSemver(), r.lastDeploymentId() == null ? null
                                 : r.lastDeploymentId() + " " + r.lastDeploymentStatus().wire(), events(r));
             }
             out().print(t.render());
