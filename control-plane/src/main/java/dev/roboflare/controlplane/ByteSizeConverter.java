@@ -1,5 +1,6 @@
 package dev.roboflare.controlplane;
 
+import dev.roboflare.protocol.ByteSizes;
 import picocli.CommandLine;
 
 /** {@link ByteSizes} on the command line. */

@@ -1,8 +1,7 @@
 package dev.roboflare.controlplane.artifacts;
 
-import dev.roboflare.controlplane.LogText;
-import dev.roboflare.controlplane.ByteSizes;
 import dev.roboflare.controlplane.Ids;
+import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.chunks.ChunkIndexer;
 import dev.roboflare.controlplane.storage.ArtifactRows;
@@ -10,6 +9,7 @@ import dev.roboflare.controlplane.storage.OrganisationRows;
 import dev.roboflare.controlplane.storage.StorageException;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.ArtifactKind;
+import dev.roboflare.protocol.ByteSizes;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.roboflare.controlplane.trust;
 
-import dev.roboflare.controlplane.ByteSizes;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.ArtifactRows;
 import dev.roboflare.controlplane.storage.OrganisationRows;
 import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.protocol.ByteSizes;
 import dev.roboflare.protocol.TrustApi.CreateOrganisation;
 import dev.roboflare.protocol.TrustApi.Organisation;
 import dev.roboflare.protocol.TrustApi.SetQuota;

@@ -1,8 +1,11 @@
-package dev.roboflare.controlplane;
+package dev.roboflare.protocol;
 
 import java.util.Locale;
 
-/** Byte sizes as people write them: {@code 0}, {@code 512K}, {@code 64M}, {@code 4G}, {@code 1T} (powers of 1024). */
+/**
+ * Byte sizes as people write them on the agent's and the control plane's command lines and config files: {@code 0},
+ * {@code 512K}, {@code 64M}, {@code 4G}, {@code 1T} (powers of 1024).
+ */
 public final class ByteSizes {
     private static final String UNITS = "KMGT";
 
