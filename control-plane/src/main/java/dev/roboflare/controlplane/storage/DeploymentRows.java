@@ -184,13 +184,18 @@ public final class DeploymentRows {
         return query(c, WITH_STATUS + "WHERE d.parent_id = ? ORDER BY d.created_at, d.id", parentId);
     }
 
-    /** Child deployment id -> its robot's stored live progress (robots.agent_progress), where there is one. */
-    public java.util.Map<String, String> robotProgressOfChildren(Connection c, String parentId) throws SQLException {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (String[] p : Rows.query(c, "SELECT d.id, r.agent_progress FROM deployments d JOIN robots r "
-                        + "ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL",
-                rs -> new String[] {rs.getString(1), rs.getString(2)}, parentId)) {
-            out.put(p[0], p[1]);
+    /** A robot's stored live progress (robots.agent_progress) and what its update gate waits for (agent_waiting). */
+    public record RobotProgress(String progress, String waiting) {
+    }
+
+    /** Child deployment id -> its robot's stored live progress, where there is one. */
+    public java.util.Map<String, RobotProgress> robotProgressOfChildren(Connection c, String parentId)
+            throws SQLException {
+        java.util.Map<String, RobotProgress> out = new java.util.HashMap<>();
+        for (String[] p : Rows.query(c, "SELECT d.id, r.agent_progress, r.agent_waiting FROM deployments d "
+                        + "JOIN robots r ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, parentId)) {
+            out.put(p[0], new RobotProgress(p[1], p[2]));
         }
         return out;
     }
