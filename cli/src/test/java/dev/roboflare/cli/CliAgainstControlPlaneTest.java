@@ -188,6 +188,7 @@ class CliAgainstControlPlaneTest {
         assertThat(watched.code()).as("still in progress: waiting is not an outcome").isEqualTo(1);
         assertThat(watched.out()).contains("gated-member  dispatched (waiting: an app holds the update lock "
                 + "/run/roboflare/updates.lock (42 min))");
+        assertThat(watched.out().lines().filter(l -> l.contains("gated-member"))).as("one line per wait").hasSize(1);
     }
 
     @Test
