@@ -218,9 +218,10 @@ public final class Main implements Callable<Integer> {
             + "or separate with ';'. Default: any time.")
     List<String> maintenanceWindows = new ArrayList<>();
 
-    @Option(names = "--max-defer", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+    @Option(names = "--max-defer", paramLabel = "DURATION", defaultValue = "72h", converter = DurationConverter.class,
             description = "A deployment still waiting for the robot to be free after this long fails with the reason, "
-                    + "nothing changed; 0s: wait as long as it takes. Default: ${DEFAULT-VALUE}.")
+                    + "nothing changed; 0s: wait as long as it takes. Default: ${DEFAULT-VALUE}, longer than a "
+                    + "weekend (agent/README.md says why).")
     Duration maxDefer;
 
     public static void main(String[] args) {
@@ -377,6 +378,10 @@ public final class Main implements Callable<Integer> {
                 .kv("max_defer", maxDefer.isZero() ? null : maxDefer).kv("chunk_cache", chunkCache)
                 .kv("max_download_rate", maxDownloadRate > 0 ? maxDownloadRate : null)
                 .kv("test_hook", System.getenv(PauseHook.ENV)).emit();
+        String deferWarning = new UpdateGate(gateConfig()).maxDeferWarning(java.time.Instant.now());
+        if (deferWarning != null) {
+            Log.warn().kv("step", "config").kv("outcome", "max-defer-short").msg(deferWarning).emit();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> notify.stopping()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.notice().kv("step", "stop").kv("outcome", "ok")
                 .msg("agent stopping; the app keeps running and an interrupted deployment resumes at the next start")

@@ -8,6 +8,7 @@ import dev.roboflare.agent.state.AgentState;
 import dev.roboflare.agent.state.AppRecord;
 import dev.roboflare.agent.state.StateStore;
 import dev.roboflare.agent.testing.FakeControlPlane;
+import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ArtifactKind;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.io.IOException;
@@ -89,6 +90,18 @@ class UpdateGateLoopTest {
         }
     }
 
+    /** The last poll's gate wait for this deployment, if it said the robot waits at the gate. */
+    AgentApi.Waiting waitingReported(String deploymentId) {
+        synchronized (loop.cp.progress) {
+            for (int i = loop.cp.progress.size() - 1; i >= 0; i--) {
+                if (loop.cp.progress.get(i).equals(deploymentId + " gated")) {
+                    return AgentApi.Waiting.parse(loop.cp.waiting.get(i));
+                }
+            }
+        }
+        return null;
+    }
+
     String applyFirst() throws Exception {
         String first = loop.cp.deploy("1.0.0", ArtifactKind.APP_TARBALL, "demo-app", AgentLoopTest.goodApp("one"),
                 AgentLoopTest.RUNS);
@@ -115,6 +128,11 @@ class UpdateGateLoopTest {
         assertThat(loop.log.text()).contains("step=gate outcome=waiting")
                 .contains("an app holds the update lock " + lock);
         assertThat(loop.log.text().lines().filter(l -> l.contains("outcome=waiting"))).hasSize(1);
+        AgentLoopTest.waitUntil(() -> waitingReported(second) != null);
+        AgentApi.Waiting w = waitingReported(second);
+        assertThat(w.reason()).isEqualTo("an app holds the update lock " + lock);
+        assertThat(w.since()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+        int polledWhileBusy = loop.cp.progress.size();
 
         app.descendants().forEach(ProcessHandle::destroy);
         app.destroy();
@@ -124,6 +142,16 @@ class UpdateGateLoopTest {
         FakeControlPlane.Received ev = loop.finalEvent(second);
         assertThat(ev.status()).isEqualTo(DeploymentStatus.APPLIED);
         assertThat(loop.log.text()).contains("step=gate outcome=free waited=");
+        int polls = loop.cp.polls;
+        AgentLoopTest.waitUntil(() -> loop.cp.polls > polls + 1);
+        synchronized (loop.cp.progress) { // every poll at the gate said why; once it opened, none says waiting
+            int lastGated = loop.cp.progress.lastIndexOf(second + " gated");
+            assertThat(lastGated).isGreaterThanOrEqualTo(polledWhileBusy - 1).isLessThan(loop.cp.progress.size() - 1);
+            for (int i = 0; i < loop.cp.progress.size(); i++) {
+                assertThat(loop.cp.waiting.get(i)).as("poll " + i + ": " + loop.cp.progress.get(i))
+                        .matches(loop.cp.progress.get(i).endsWith(" gated") ? "\\d+ an\\+app.*" : "");
+            }
+        }
         assertThat(ProcStat.alive(old.pid(), old.startTime())).isFalse();
         AgentLoopTest.waitUntil(() -> tryLock("-x")); // let go after the deployment
     }

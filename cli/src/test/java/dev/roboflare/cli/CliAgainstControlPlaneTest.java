@@ -184,6 +184,31 @@ class CliAgainstControlPlaneTest {
     }
 
     @Test
+    void statusShowsWhyARobotsUpdateGateHoldsItsDeploymentBackAndForHowLong() throws Exception {
+        release("gated-app", "5.0.0");
+        RobotSide solo = enroll("gated-solo");
+        RobotSide member = enroll("gated-member");
+        cli.run("fleet", "create", "gated-bay", "gated-member").ok();
+        java.time.Instant since = java.time.Instant.now().minusSeconds(42 * 60 + 5);
+
+        String robotDeployment = deploymentId(cli.run("deploy", "gated-app@5.0.0", "--robot", "gated-solo").ok().out());
+        solo.dispatched();
+        solo.pollGated(robotDeployment, "run abc running since 14:02", since);
+        assertThat(cli.run("status", robotDeployment).ok().out()).containsPattern(
+                "gated-solo +dispatched .*waiting: run abc running since 14:02 \\(42 min\\)");
+
+        String fleetDeployment = deploymentId(cli.run("deploy", "gated-app@5.0.0", "--fleet", "gated-bay").ok().out());
+        String child = member.dispatched().get(0).id();
+        member.pollGated(child, "an app holds the update lock /run/roboflare/updates.lock", since);
+        CliRun.Result watched = cli.run("status", fleetDeployment, "--watch", "--interval", "100ms", "--timeout",
+                "1s");
+        assertThat(watched.code()).as("still in progress: waiting is not an outcome").isEqualTo(1);
+        assertThat(watched.out()).contains("gated-member  dispatched (waiting: an app holds the update lock "
+                + "/run/roboflare/updates.lock (42 min))");
+        assertThat(watched.out().lines().filter(l -> l.contains("gated-member"))).as("one line per wait").hasSize(1);
+    }
+
+    @Test
     void artifactPushIsStoredOnceAndReleaseCreateTakesAManifestFile() throws Exception {
         Path tarball = Files.write(work.resolve("push-app.tar.gz"), new byte[300_000]);
         CliRun.Result first = cli.run("artifact", "push", tarball.toString(), "--kind", "app_tarball").ok();

@@ -43,6 +43,18 @@ final class RobotSide {
         }
     }
 
+    /** A poll from an agent whose update gate holds {@code deploymentId} back, as the agent sends it. */
+    void pollGated(String deploymentId, String reason, java.time.Instant since) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/deployments"))
+                .header("Authorization", "Bearer " + token)
+                .header(AgentApi.PROGRESS_HEADER, new AgentApi.Progress(deploymentId, "gated", null, null).header())
+                .header(AgentApi.WAITING_HEADER, new AgentApi.Waiting(reason, since).header()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("agent poll answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     /** Reports {@code status} for the robot's one dispatched deployment and returns its id. */
     String reportOnly(DeploymentStatus status, String detail) throws Exception {
         List<AgentApi.Deployment> work = dispatched();

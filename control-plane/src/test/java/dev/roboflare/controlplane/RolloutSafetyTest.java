@@ -3,7 +3,9 @@ package dev.roboflare.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roboflare.protocol.AgentApi;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,6 +135,49 @@ class RolloutSafetyTest {
         assertThat(wave3).hasSize(1);
         assertThat(children(d, "queued")).isEmpty();
         assertThat(view(d.get("id").asText()).get("status").asText()).isEqualTo("dispatched");
+    }
+
+    /**
+     * Issue 22: a robot whose update gate holds its deployment back (a lab run going on) says so with its polls, as
+     * presence. Its child stays dispatched: not an outcome, so not a failure against the ratio, and its wave is not
+     * over, so the next one waits for it.
+     */
+    @Test
+    void aChildWaitingAtItsRobotsUpdateGateIsPendingNeitherAFailureNorTheEndOfItsWave() {
+        Map<String, String> f = fleet(5);
+        JsonNode d = deployFleet(server.newRelease(), f.get("fleet"), ",\"batch_size\":3,\"max_failure_ratio\":0.5");
+        String parent = d.get("id").asText();
+        List<JsonNode> wave1 = children(d, "dispatched");
+        assertThat(wave1).hasSize(3);
+        JsonNode gated = wave1.get(0);
+        String gatedToken = f.get(gated.get("robot_id").asText());
+        String gatedId = gated.get("id").asText();
+        String waiting = new AgentApi.Waiting("run abc running since 14:02", Instant.now().minusSeconds(3600))
+                .header();
+        for (int i = 0; i < 3; i++) { // it keeps polling while the run goes on
+            TestServer.Reply poll = server.send(server.request("/api/agent/deployments", gatedToken)
+                    .header(AgentApi.PROGRESS_HEADER, gatedId + " gated").header(AgentApi.WAITING_HEADER, waiting)
+                    .GET().build());
+            assertThat(poll.json().get("deployments")).hasSize(1);
+        }
+        report(f.get(wave1.get(1).get("robot_id").asText()), wave1.get(1).get("id").asText(), "failed");
+        report(f.get(wave1.get(2).get("robot_id").asText()), wave1.get(2).get("id").asText(), "applied");
+
+        // 1 of 2 finished failed (0.5, within the ratio); counted as failed the gated one would make it 2 of 3
+        JsonNode view = view(parent);
+        assertThat(view.get("status").asText()).isEqualTo("dispatched");
+        assertThat(view.get("summary").get("dispatched").asInt()).isEqualTo(1);
+        assertThat(view.get("summary").get("failed").asInt()).isEqualTo(1);
+        assertThat(children(d, "queued")).as("wave 2 waits for the gated robot").hasSize(2);
+        JsonNode child = children(d, "dispatched").get(0);
+        assertThat(child.get("id").asText()).isEqualTo(gatedId);
+        assertThat(child.get("progress").get("waiting").get("reason").asText()).isEqualTo("run abc running since 14:02");
+        assertThat(server.get("/api/deployments/" + gatedId + "/events").json()).as("presence, no event").hasSize(2);
+        assertThat(lastEvent(parent).get("detail").asText()).doesNotContain("wave 2");
+
+        report(gatedToken, gatedId, "applied"); // the run ended, the gate opened, the update went through
+        assertThat(children(d, "dispatched")).hasSize(2);
+        assertThat(lastEvent(parent).get("detail").asText()).startsWith("wave 2 of 2 dispatched: 1 of 3 finished");
     }
 
     @Test

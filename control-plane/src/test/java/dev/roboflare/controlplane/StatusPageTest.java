@@ -221,9 +221,43 @@ class StatusPageTest {
 
         TestServer.Reply bad = postForm("/ui/deploy", Map.of("csrf", csrf, "idempotency_key",
                 UUID.randomUUID().toString(), "release_id", release2, "target", "fleet:" + fleetId,
-                "scheduled_at", "next tuesday"), cookie);
+                "scheduled_at", "next tuesday", "force", "on"), cookie);
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.body()).contains("is not a date and time", "value=\"next tuesday\"");
+        assertThat(bad.body()).contains("is not a date and time", "value=\"next tuesday\"")
+                .contains("name=\"force\" id=\"force\" checked>"); // kept, like the rest of the form
+    }
+
+    @Test
+    @Order(5)
+    void theDeployFormHasAForceCheckboxThatSkipsTheRobotsUpdateGate() {
+        String cookie = logIn(server.operatorToken);
+        String csrf = csrf(page(cookie));
+        String robot = ids.get("arm-09");
+        String form = server.send(server.request("/ui/deploy?target_kind=robot&target_id=" + robot, null)
+                .header("Cookie", cookie).GET().build()).body();
+        assertThat(form).contains("<input type=\"checkbox\" name=\"force\" id=\"force\">",
+                "<b>force</b> (skip the robot's update gate)");
+
+        String plain = deployedFromForm(cookie, Map.of("csrf", csrf, "idempotency_key", UUID.randomUUID().toString(),
+                "release_id", release2, "target", "robot:" + robot));
+        assertThat(server.get("/api/deployments/" + plain + "/events").json().get(0).get("detail").asText())
+                .doesNotContain("forced");
+        String forced = deployedFromForm(cookie, Map.of("csrf", csrf, "idempotency_key", UUID.randomUUID().toString(),
+                "release_id", release2, "target", "robot:" + robot, "force", "on"));
+        assertThat(server.get("/api/deployments/" + forced + "/events").json().get(0).get("detail").asText())
+                .isEqualTo("created; forced: the robot does not wait at its update gate");
+        JsonNode work = poll("arm-09", null).json().get("deployments");
+        assertThat(work).hasSize(1); // the forced one superseded the plain one
+        assertThat(work.get(0).get("id").asText()).isEqualTo(forced);
+        assertThat(work.get(0).get("force").asBoolean()).as("the robot is told to skip its gate").isTrue();
+        assertThat(postForm("/ui/deployments/" + forced + "/cancel", Map.of("csrf", csrf), cookie).status())
+                .isEqualTo(303);
+    }
+
+    private String deployedFromForm(String cookie, Map<String, String> form) {
+        TestServer.Reply made = postForm("/ui/deploy", form, cookie);
+        assertThat(made.status()).as(made.body()).isEqualTo(303);
+        return made.header("Location").replaceAll("^/ui/deployments/|\\?.*$", "");
     }
 
     @Test

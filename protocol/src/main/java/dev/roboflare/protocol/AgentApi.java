@@ -1,6 +1,10 @@
 package dev.roboflare.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -67,10 +71,21 @@ public final class AgentApi {
      * (bytes), {@code installing}, {@code watching} (seconds of the watch window). Presence, like last_seen_at: it
      * is never a deployment status and never an event; the control plane keeps the latest one per robot. An agent
      * that predates it sends no header, and a control plane that predates it ignores the header.
-     * {@code done} and {@code total} are null for a phase without a measure.
+     * {@code done} and {@code total} are null for a phase without a measure. {@code waiting} (null: not waiting) is
+     * why the robot's update gate holds the deployment back and since when, sent in the {@value #WAITING_HEADER}
+     * header next to the progress one (its own header, so a control plane that predates it still reads the phase).
      */
-    public record Progress(String deploymentId, String phase, Long done, Long total) {
+    public record Progress(String deploymentId, String phase, Long done, Long total, Waiting waiting) {
         public static final int MAX_HEADER = 200;
+
+        public Progress(String deploymentId, String phase, Long done, Long total) {
+            this(deploymentId, phase, done, total, null);
+        }
+
+        /** The same progress with what the gate waits for (null: not waiting). */
+        public Progress withWaiting(Waiting w) {
+            return new Progress(deploymentId, phase, done, total, w);
+        }
 
         /** The header value; null fields are left out. */
         public String header() {
@@ -99,8 +114,19 @@ public final class AgentApi {
             }
         }
 
-        /** For people: {@code downloading 42%}, {@code installing}, {@code watching 12/30 s}. */
+        /**
+         * For people: {@code downloading 42%}, {@code installing}, {@code watching 12/30 s},
+         * {@code waiting: run abc running since 14:02 (42 min)}.
+         */
         public String text() {
+            return text(Instant.now());
+        }
+
+        /** {@link #text()} with the wait measured up to {@code now}. */
+        public String text(Instant now) {
+            if (waiting != null) {
+                return waiting.text(now);
+            }
             if (done == null || total == null) {
                 return phase;
             }
@@ -113,4 +139,61 @@ public final class AgentApi {
 
     /** The request header of a poll that carries {@link Progress}. */
     public static final String PROGRESS_HEADER = "Roboflare-Agent-Progress";
+
+    /** The request header of a poll that carries {@link Progress#waiting()}. */
+    public static final String WAITING_HEADER = "Roboflare-Agent-Waiting";
+
+    /**
+     * Why the robot's update gate holds a deployment back ({@code run abc running since 14:02}, {@code an app holds
+     * the update lock /run/roboflare/updates.lock}) and since when it waits. Presence like {@link Progress}: it
+     * never changes the deployment's status. In the {@value #WAITING_HEADER} header as
+     * {@code <since, epoch seconds> <reason, percent-encoded UTF-8>}: a header value is ASCII, a reason may not be.
+     */
+    public record Waiting(String reason, Instant since) {
+        public static final int MAX_REASON = 300;
+        public static final int MAX_HEADER = 1000;
+
+        /** The reason cut to {@value #MAX_REASON} characters, control characters dropped. */
+        public Waiting {
+            reason = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
+            if (reason.length() > MAX_REASON) {
+                reason = reason.substring(0, MAX_REASON);
+            }
+        }
+
+        public String header() {
+            return since.getEpochSecond() + " " + URLEncoder.encode(reason, StandardCharsets.UTF_8);
+        }
+
+        /** The header value read back; null for anything unreadable (never fails a poll). */
+        public static Waiting parse(String header) {
+            if (header == null || header.isBlank() || header.length() > MAX_HEADER) {
+                return null;
+            }
+            String[] p = header.strip().split(" ", 2);
+            try {
+                long since = Long.parseLong(p[0]);
+                String reason = p.length == 2 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "";
+                return since < 0 ? null : new Waiting(reason, Instant.ofEpochSecond(since));
+            } catch (IllegalArgumentException | java.time.DateTimeException e) { // NumberFormatException too
+                return null;
+            }
+        }
+
+        /** {@code waiting: run abc running since 14:02 (42 min)}: the reason and how long it has waited. */
+        public String text(Instant now) {
+            return "waiting: " + (reason.isEmpty() ? "the robot is busy" : reason) + " (" + waited(now) + ")";
+        }
+
+        private String waited(Instant now) {
+            long s = Math.max(0, java.time.Duration.between(since, now).toSeconds());
+            if (s < 60) {
+                return s + " s";
+            }
+            if (s < 3600) {
+                return s / 60 + " min";
+            }
+            return s / 3600 + " h" + (s % 3600 >= 60 ? " " + s % 3600 / 60 + " min" : "");
+        }
+    }
 }

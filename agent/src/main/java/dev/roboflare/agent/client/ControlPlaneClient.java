@@ -137,6 +137,9 @@ public final class ControlPlaneClient {
         AgentApi.Progress progress = LiveProgress.current().value();
         if (progress != null) {
             b.header(AgentApi.PROGRESS_HEADER, progress.header());
+            if (progress.waiting() != null) {
+                b.header(AgentApi.WAITING_HEADER, progress.waiting().header());
+            }
         }
         return b.build();
     }

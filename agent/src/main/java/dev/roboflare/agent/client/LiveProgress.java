@@ -24,6 +24,21 @@ public final class LiveProgress {
         set(new AgentApi.Progress(deploymentId, phase, done, total));
     }
 
+    /**
+     * The update gate holds the deployment back: {@code gated}, with why and since when (the
+     * {@link AgentApi#WAITING_HEADER} header). Asked again at every poll; only a change is a new report.
+     */
+    public void gated(String deploymentId, String reason, java.time.Instant since) {
+        AgentApi.Progress next = new AgentApi.Progress(deploymentId, GATED, null, null)
+                .withWaiting(new AgentApi.Waiting(reason, since));
+        if (!next.equals(value)) {
+            set(next);
+        }
+    }
+
+    /** The phase word while the update gate waits. */
+    public static final String GATED = "gated";
+
     /** The measure of the current phase moved (bytes downloaded so far). */
     public void done(long done) {
         AgentApi.Progress p = value;

@@ -1,5 +1,6 @@
 package dev.roboflare.agent.deploy;
 
+import dev.roboflare.agent.client.LiveProgress;
 import dev.roboflare.agent.executor.WholeImage;
 import dev.roboflare.agent.gate.Verdict;
 import dev.roboflare.agent.log.Log;
@@ -44,6 +45,7 @@ final class GateStep implements Step {
             DeployContext.line(Log.Priority.NOTICE, f, Phase.GATE).kv("outcome", "waiting").msg("the robot is busy ("
                     + v.reason() + "); the release is downloaded and waits, the running app is left alone").emit();
         }
+        LiveProgress.current().gated(f.id(), v.reason(), since);
         SdNotify.current().status("deployment " + f.id() + " release " + f.semver() + ": gate, waiting since "
                 + since + " (" + v.reason() + ")");
         return StepResult.waitFor(f.withGate(since, v.reason()));
@@ -51,6 +53,7 @@ final class GateStep implements Step {
 
     /** Free: a whole OS image goes on to its reboot (that kind's switch), every other kind to switch. */
     private static StepResult passed(DeployContext ctx, InFlight f) {
+        LiveProgress.current().phase(f.id(), "switching", null, null); // the next poll no longer says waiting
         InFlight next = f.withGate(f.gatedSince(), null);
         return ctx.executors.of(f.deployment()) instanceof WholeImage
                 ? new StepResult(StepResult.Kind.WHOLE_IMAGE, next, null, null) : StepResult.ok(next);

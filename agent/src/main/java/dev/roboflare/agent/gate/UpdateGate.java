@@ -20,12 +20,20 @@ public final class UpdateGate {
      * The gate's settings (each signal optional: null or empty is off).
      *
      * @param unknownWait how long an unreadable signal holds the switch back before the gate proceeds
-     * @param maxDefer    how long a deployment may wait at the gate before it fails (null: forever)
+     * @param maxDefer    how long a deployment may wait at the gate before it fails (null or zero: forever;
+     *                    the agent's default is {@link #DEFAULT_MAX_DEFER})
      */
     public record Config(Path lockFile, String busyCommand, String busyUrl, Set<String> busyStatuses,
                          Duration busyUrlTimeout, List<String> maintenanceWindows, Duration unknownWait,
                          Duration maxDefer) {
         public static final Duration DEFAULT_UNKNOWN_WAIT = Duration.ofMinutes(5);
+        /**
+         * Longer than a weekend: a run paused on Friday evening and resumed on Monday, or a weekday-nights window
+         * that next opens on Monday night (64 h after Saturday 06:00), is an ordinary wait, not a failure. Short
+         * enough that a robot stuck busy (a run left awaiting recovery, a lock an app never lets go) shows up as a
+         * failed deployment with the reason within the week, instead of a rollout that never ends.
+         */
+        public static final Duration DEFAULT_MAX_DEFER = Duration.ofHours(72);
         public static final Set<String> DEFAULT_BUSY_STATUSES = RunStateProbe.DEFAULT_BUSY;
     }
 
@@ -56,6 +64,28 @@ public final class UpdateGate {
         this.lock = c.lockFile() == null ? null : new UpdateLock(c.lockFile());
         this.unknownWait = c.unknownWait() == null ? Config.DEFAULT_UNKNOWN_WAIT : c.unknownWait();
         this.maxDefer = c.maxDefer() == null || c.maxDefer().isZero() ? null : c.maxDefer();
+    }
+
+    /**
+     * A sentence for the start-up log when --max-defer is shorter than the longest time outside every maintenance
+     * window: a deployment made as a window closes would then fail before the next one opens. Null when it is fine.
+     */
+    public String maxDeferWarning(Instant now) {
+        if (maxDefer == null) {
+            return null;
+        }
+        for (BusySignal s : signals) {
+            if (s instanceof MaintenanceWindows w) {
+                Duration closed = w.longestClosed(now);
+                if (closed.compareTo(maxDefer) >= 0) {
+                    return "--max-defer " + maxDefer.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                            + " is not longer than the longest time outside the maintenance windows ("
+                            + closed.toString().substring(2).toLowerCase(java.util.Locale.ROOT) + "): a deployment made"
+                            + " as a window closes fails before the next one opens. Set max-defer above it (or 0s)";
+                }
+            }
+        }
+        return null;
     }
 
     /** Null: a deployment may wait at the gate for ever. */

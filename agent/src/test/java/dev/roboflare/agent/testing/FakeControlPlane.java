@@ -39,6 +39,8 @@ public final class FakeControlPlane implements AutoCloseable {
     public volatile int polls;
     /** The Roboflare-Agent-Progress header of each poll, in order ("" for a poll without it). */
     public final List<String> progress = new CopyOnWriteArrayList<>();
+    /** The {@code Roboflare-Agent-Waiting} header of each poll ("" when absent), at the index of its progress. */
+    public final List<String> waiting = new CopyOnWriteArrayList<>();
 
     public FakeControlPlane(String token) throws IOException {
         this(token, 0);
@@ -114,7 +116,11 @@ public final class FakeControlPlane implements AutoCloseable {
             if (ex.getRequestMethod().equals("GET") && path.equals("/api/agent/deployments")) {
                 polls++;
                 String p = ex.getRequestHeaders().getFirst(AgentApi.PROGRESS_HEADER);
-                progress.add(p == null ? "" : p);
+                String w = ex.getRequestHeaders().getFirst(AgentApi.WAITING_HEADER);
+                synchronized (progress) { // the same index in both lists: one poll
+                    progress.add(p == null ? "" : p);
+                    waiting.add(w == null ? "" : w);
+                }
                 List<AgentApi.Deployment> open = new ArrayList<>();
                 synchronized (this) {
                     for (AgentApi.Deployment d : deployments.values()) {

@@ -68,7 +68,10 @@ public final class StatusCommand extends OperatorCommand {
             } else if (!json) {
                 for (RolloutView.RobotRow r : s.robots()) {
                     String now = r.status().wire() + (r.progress() == null ? "" : " (" + r.progress().text() + ")");
-                    if (!now.equals(seen.put(r.deploymentId(), now))) {
+                    // a wait at the robot's update gate is one line, not a new one each minute its duration grows
+                    String same = r.progress() == null || r.progress().waiting() == null ? now
+                            : r.status().wire() + " " + r.progress().waiting().reason() + r.progress().waiting().since();
+                    if (!same.equals(seen.put(r.deploymentId(), same))) {
                         out().println((r.progress() == null ? Texts.time(r.updatedAt()) : Texts.time(Instant.now()))
                                 + "  " + r.robotName() + "  " + now
                                 + (r.detail() == null || r.progress() != null ? "" : "  " + Texts.firstLine(r.detail())));

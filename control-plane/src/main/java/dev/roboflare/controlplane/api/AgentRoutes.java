@@ -39,7 +39,7 @@ final class AgentRoutes {
 
     private void poll(Context ctx, String robotId) {
         robots.recordAgentReport(robotId, ctx.header(CLOCK_SKEW_HEADER), ctx.header(METRICS_HEADER));
-        robots.recordProgress(robotId, ctx.header(AgentApi.PROGRESS_HEADER));
+        robots.recordProgress(robotId, ctx.header(AgentApi.PROGRESS_HEADER), ctx.header(AgentApi.WAITING_HEADER));
         ctx.json(new AgentApi.Poll(work.forRobot(robotId, artifact -> links.urlFor(ctx, artifact),
                 artifact -> links.chunksUrlFor(ctx, artifact)),
                 pollIntervalSeconds));

@@ -84,11 +84,13 @@ public final class DeploymentViews {
             }
         }
         List<DeploymentRow> rows = deployments.children(c, row.id());
-        Map<String, String> progress = rows.stream().anyMatch(r -> r.status() == DeploymentStatus.DISPATCHED)
-                ? deployments.robotProgressOfChildren(c, row.id()) : Map.of();
+        Map<String, DeploymentRows.RobotProgress> progress =
+                rows.stream().anyMatch(r -> r.status() == DeploymentStatus.DISPATCHED)
+                        ? deployments.robotProgressOfChildren(c, row.id()) : Map.of();
         for (DeploymentRow child : rows) {
-            children.add(new Child(child.id(), child.robotId(), child.status(),
-                    RobotRegistry.liveProgress(progress.get(child.id()), child.id(), child.status())));
+            DeploymentRows.RobotProgress p = progress.get(child.id());
+            children.add(new Child(child.id(), child.robotId(), child.status(), p == null ? null
+                    : RobotRegistry.liveProgress(p.progress(), p.waiting(), child.id(), child.status())));
             summary.merge(child.status().wire(), 1, Integer::sum);
         }
         return new DeploymentView(row.id(), row.parentId(), row.status(), row.releaseId(), row.targetKind(),

@@ -35,7 +35,8 @@ public final class DispatchedWork {
                                               Function<Artifact, String> chunksUrl) {
         return db.read(c -> {
             List<AgentApi.Deployment> out = new ArrayList<>();
-            for (DeploymentRow row : deployments.dispatchedForRobot(c, robotId)) {
+            for (DeploymentRows.Dispatched d : deployments.dispatchedForRobot(c, robotId)) {
+                DeploymentRow row = d.row();
                 Release r = releases.find(c, row.releaseId())
                         .orElseThrow(() -> new SQLException("release " + row.releaseId() + " missing"));
                 Artifact a = artifacts.find(c, r.artifactId())
@@ -44,7 +45,7 @@ public final class DispatchedWork {
                         new AgentApi.Release(r.id(), r.semver(), r.manifestJson()),
                         new AgentApi.Artifact(a.id(), a.kind(), a.name(), a.sha256(), a.size(), downloadUrl.apply(a),
                                 chunksUrl.apply(a)),
-                        signatures.newest(c, r.id()).orElse(null), deployments.forced(c, row.id())));
+                        signatures.newest(c, r.id()).orElse(null), d.forced()));
             }
             return out;
         });

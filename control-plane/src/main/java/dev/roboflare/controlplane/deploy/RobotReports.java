@@ -5,6 +5,7 @@ import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.storage.DeploymentRows;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
 import dev.roboflare.controlplane.storage.EventRows;
+import dev.roboflare.controlplane.storage.RobotRows;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.DeploymentStatus;
@@ -26,6 +27,7 @@ public final class RobotReports {
     private final Clock clock;
     private final DeploymentRows deployments = new DeploymentRows();
     private final EventRows events = new EventRows();
+    private final RobotRows robots = new RobotRows();
     private final RolloutGate gate;
 
     public RobotReports(Transactor db, Clock clock) {
@@ -64,6 +66,7 @@ public final class RobotReports {
             }
             Event e = events.append(c, deploymentId, report.eventId(), report.status(), report.detail(),
                     EventRows.Source.ROBOT, clock.instant(), report.seq());
+            robots.clearWaiting(c, robotId); // the deployment ended: its gate holds nothing back any more
             if (d.parentId() != null) { // a fleet child: auto-halt and waves (RolloutGate)
                 gate.afterOutcome(c, d.parentId(), clock.instant()).ifPresent(what ->
                         log.info("fleet deployment {} after robot {}'s outcome: {}", d.parentId(), robotId, what));

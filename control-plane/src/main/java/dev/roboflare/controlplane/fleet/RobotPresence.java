@@ -30,7 +30,7 @@ final class RobotPresence {
 
     /** What is not written yet for one robot; a null skew or summary keeps the stored one (as RobotRows does). */
     private record Pending(Instant seenAt, Long clockSkewMs, String metrics, Instant reportedAt, String progress,
-                           Instant progressAt) {
+                           Instant progressAt, String waiting) {
         Pending merge(Pending newer) {
             boolean report = newer.reportedAt != null;
             boolean progressed = newer.progressAt != null;
@@ -38,7 +38,8 @@ final class RobotPresence {
                     report && newer.clockSkewMs != null ? newer.clockSkewMs : clockSkewMs,
                     report && newer.metrics != null ? newer.metrics : metrics,
                     report ? newer.reportedAt : reportedAt,
-                    progressed ? newer.progress : progress, progressed ? newer.progressAt : progressAt);
+                    progressed ? newer.progress : progress, progressed ? newer.progressAt : progressAt,
+                    progressed ? newer.waiting : waiting);
         }
     }
 
@@ -65,18 +66,22 @@ final class RobotPresence {
     }
 
     void seen(String robotId) {
-        pending.merge(robotId, new Pending(clock.instant(), null, null, null, null, null), Pending::merge);
+        pending.merge(robotId, new Pending(clock.instant(), null, null, null, null, null, null), Pending::merge);
         flushIfDue();
     }
 
     void reported(String robotId, Long clockSkewMs, String metrics) {
-        pending.merge(robotId, new Pending(null, clockSkewMs, metrics, clock.instant(), null, null), Pending::merge);
+        pending.merge(robotId, new Pending(null, clockSkewMs, metrics, clock.instant(), null, null, null), Pending::merge);
         flushIfDue();
     }
 
-    /** The agent's live progress (the header value as it came, already checked to be readable). */
-    void progressed(String robotId, String progress) {
-        pending.merge(robotId, new Pending(null, null, null, null, progress, clock.instant()), Pending::merge);
+    /**
+     * The agent's live progress (the header value as it came, already checked to be readable) and what its update
+     * gate waits for (null: nothing, which clears the stored one).
+     */
+    void progressed(String robotId, String progress, String waiting) {
+        pending.merge(robotId, new Pending(null, null, null, null, progress, clock.instant(), waiting),
+                Pending::merge);
         flushIfDue();
     }
 
@@ -109,7 +114,7 @@ final class RobotPresence {
             if (p != null) {
                 batch.add(Map.entry(id, p));
                 rows.add(new RobotRows.Presence(id, p.seenAt(), p.clockSkewMs(), p.metrics(), p.reportedAt(),
-                        p.progress(), p.progressAt()));
+                        p.progress(), p.progressAt(), p.waiting()));
             }
         }
         try {

@@ -93,9 +93,11 @@ public final class RobotRegistry {
 
     /**
      * Keeps the live progress a poll carried in its {@code Roboflare-Agent-Progress} header (null: absent, which
-     * keeps the stored one; it is only shown while its deployment is dispatched). An unreadable value is ignored.
+     * keeps the stored one; it is only shown while its deployment is dispatched), with what the robot's update
+     * gate waits for from its {@code Roboflare-Agent-Waiting} header: absent (an agent that predates it, or the
+     * gate is open) clears the stored one. An unreadable value is ignored.
      */
-    public void recordProgress(String robotId, String progressHeader) {
+    public void recordProgress(String robotId, String progressHeader, String waitingHeader) {
         if (progressHeader == null) {
             return;
         }
@@ -104,16 +106,25 @@ public final class RobotRegistry {
             log.debug("robot {} sent an unreadable {} header; ignored", robotId, AgentApi.PROGRESS_HEADER);
             return;
         }
-        presence.progressed(robotId, p.header());
+        AgentApi.Waiting w = AgentApi.Waiting.parse(waitingHeader);
+        if (w == null && waitingHeader != null) {
+            log.debug("robot {} sent an unreadable {} header; ignored", robotId, AgentApi.WAITING_HEADER);
+        }
+        presence.progressed(robotId, p.header(), w == null ? null : w.header());
     }
 
-    /** The progress stored for a robot, if it is about this deployment and that is still dispatched. */
-    public static AgentApi.Progress liveProgress(String stored, String deploymentId, DeploymentStatus status) {
+    /**
+     * The progress stored for a robot (with what its update gate waits for, {@code storedWaiting}), if it is about
+     * this deployment and that is still dispatched.
+     */
+    public static AgentApi.Progress liveProgress(String stored, String storedWaiting, String deploymentId,
+                                                 DeploymentStatus status) {
         if (stored == null || deploymentId == null || status != DeploymentStatus.DISPATCHED) {
             return null;
         }
         AgentApi.Progress p = AgentApi.Progress.parse(stored);
-        return p != null && p.deploymentId().equals(deploymentId) ? p : null;
+        return p != null && p.deploymentId().equals(deploymentId)
+                ? p.withWaiting(AgentApi.Waiting.parse(storedWaiting)) : null;
     }
 
     /** Longest metrics summary kept; the agent's line is about 100 characters. */
@@ -163,7 +174,7 @@ public final class RobotRegistry {
                 row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),
                 gaps == null ? null : gaps.highest(), gaps == null ? null : gaps.missing(),
                 firmware.map(Release::id).orElse(null), firmware.map(Release::semver).orElse(null),
-                liveProgress(row.agentProgress(), last.map(DeploymentRow::id).orElse(null),
+                liveProgress(row.agentProgress(), row.agentWaiting(), last.map(DeploymentRow::id).orElse(null),
                         last.map(DeploymentRow::status).orElse(null)));
     }
 

@@ -184,13 +184,18 @@ public final class DeploymentRows {
         return query(c, WITH_STATUS + "WHERE d.parent_id = ? ORDER BY d.created_at, d.id", parentId);
     }
 
-    /** Child deployment id -> its robot's stored live progress (robots.agent_progress), where there is one. */
-    public java.util.Map<String, String> robotProgressOfChildren(Connection c, String parentId) throws SQLException {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (String[] p : Rows.query(c, "SELECT d.id, r.agent_progress FROM deployments d JOIN robots r "
-                        + "ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL",
-                rs -> new String[] {rs.getString(1), rs.getString(2)}, parentId)) {
-            out.put(p[0], p[1]);
+    /** A robot's stored live progress (robots.agent_progress) and what its update gate waits for (agent_waiting). */
+    public record RobotProgress(String progress, String waiting) {
+    }
+
+    /** Child deployment id -> its robot's stored live progress, where there is one. */
+    public java.util.Map<String, RobotProgress> robotProgressOfChildren(Connection c, String parentId)
+            throws SQLException {
+        java.util.Map<String, RobotProgress> out = new java.util.HashMap<>();
+        for (String[] p : Rows.query(c, "SELECT d.id, r.agent_progress, r.agent_waiting FROM deployments d "
+                        + "JOIN robots r ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, parentId)) {
+            out.put(p[0], new RobotProgress(p[1], p[2]));
         }
         return out;
     }
@@ -200,14 +205,16 @@ public final class DeploymentRows {
         Rows.batch(c, "UPDATE deployments SET forced = 1 WHERE id = ?", rows, d -> new Object[] {d.id()});
     }
 
-    public boolean forced(Connection c, String id) throws SQLException {
-        return Rows.one(c, "SELECT forced FROM deployments WHERE id = ?", rs -> rs.getInt(1) == 1, id).orElse(false);
+    /** A deployment a robot's poll lists, and whether it was created with "force" (the robot skips its gate). */
+    public record Dispatched(DeploymentRow row, boolean forced) {
     }
 
-    /** What a robot should act on now: its dispatched deployments, oldest first. */
-    public List<DeploymentRow> dispatchedForRobot(Connection c, String robotId) throws SQLException {
-        return query(c, WITH_STATUS + "WHERE d.robot_id = ? AND e.status = 'dispatched' ORDER BY d.created_at, d.id",
-                robotId);
+    private static final String DISPATCHED_FOR_ROBOT = WITH_STATUS.replaceFirst("^SELECT ", "SELECT d.forced, ")
+            + "WHERE d.robot_id = ? AND e.status = 'dispatched' ORDER BY d.created_at, d.id";
+
+    /** What a robot should act on now: its dispatched deployments, oldest first; one query per poll. */
+    public List<Dispatched> dispatchedForRobot(Connection c, String robotId) throws SQLException {
+        return Rows.query(c, DISPATCHED_FOR_ROBOT, rs -> new Dispatched(row(rs), rs.getInt("forced") == 1), robotId);
     }
 
     /**
@@ -256,14 +263,18 @@ public final class DeploymentRows {
             try (ResultSet rs = ps.executeQuery()) {
                 List<DeploymentRow> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new DeploymentRow(rs.getString("id"), rs.getString("parent_id"), rs.getString("release_id"),
-                            TargetKind.fromWire(rs.getString("target_kind")), rs.getString("target_id"),
-                            rs.getString("robot_id"), rs.getString("idempotency_key"),
-                            Rows.nullableInstant(rs, "scheduled_at"), Rows.instant(rs, "created_at"),
-                            DeploymentStatus.fromWire(rs.getString("status"))));
+                    out.add(row(rs));
                 }
                 return out;
             }
         }
+    }
+
+    private static DeploymentRow row(ResultSet rs) throws SQLException {
+        return new DeploymentRow(rs.getString("id"), rs.getString("parent_id"), rs.getString("release_id"),
+                TargetKind.fromWire(rs.getString("target_kind")), rs.getString("target_id"),
+                rs.getString("robot_id"), rs.getString("idempotency_key"),
+                Rows.nullableInstant(rs, "scheduled_at"), Rows.instant(rs, "created_at"),
+                DeploymentStatus.fromWire(rs.getString("status")));
     }
 }

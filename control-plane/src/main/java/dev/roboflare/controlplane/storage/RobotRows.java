@@ -11,16 +11,16 @@ import java.util.Optional;
 
 /** The robots and robot_tokens tables. */
 public final class RobotRows {
-    /** The last three: what the agent reported with its latest poll that had them (null: never). */
+    /** The last four: what the agent reported with its latest poll that had them (null: never). */
     public record RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt, Long clockSkewMs,
-                           String agentMetrics, Instant agentReportedAt, String agentProgress) {
+                           String agentMetrics, Instant agentReportedAt, String agentProgress, String agentWaiting) {
         public RobotRow(String id, String name, Instant createdAt, Instant lastSeenAt) {
-            this(id, name, createdAt, lastSeenAt, null, null, null, null);
+            this(id, name, createdAt, lastSeenAt, null, null, null, null, null);
         }
     }
 
-    private static final String COLUMNS =
-            "id, name, created_at, last_seen_at, clock_skew_ms, agent_metrics, agent_reported_at, agent_progress";
+    private static final String COLUMNS = "id, name, created_at, last_seen_at, clock_skew_ms, agent_metrics, "
+            + "agent_reported_at, agent_progress, agent_waiting";
 
     /** A robot belongs to the organisation of the operator token that enrolled it. */
     public void insert(Connection c, String org, RobotRow robot, String tokenSha256) throws SQLException {
@@ -79,12 +79,14 @@ public final class RobotRows {
 
     /**
      * One robot's presence for {@link #markPresence}; null fields keep what is stored. {@code progress} (the
-     * agent's Roboflare-Agent-Progress header) is written with {@code progressAt} when that is not null.
+     * agent's Roboflare-Agent-Progress header) is written with {@code progressAt} when that is not null, and
+     * {@code waiting} (its Roboflare-Agent-Waiting header) with them, null included: a poll with progress and no
+     * waiting says the gate no longer holds the deployment back.
      */
     public record Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt,
-                           String progress, Instant progressAt) {
+                           String progress, Instant progressAt, String waiting) {
         public Presence(String robotId, Instant seenAt, Long clockSkewMs, String agentMetrics, Instant reportedAt) {
-            this(robotId, seenAt, clockSkewMs, agentMetrics, reportedAt, null, null);
+            this(robotId, seenAt, clockSkewMs, agentMetrics, reportedAt, null, null, null);
         }
     }
 
@@ -110,7 +112,8 @@ public final class RobotRows {
                 if (p.progressAt() != null) {
                     progress.setString(1, p.progress());
                     progress.setLong(2, Times.toMicros(p.progressAt()));
-                    progress.setString(3, p.robotId());
+                    progress.setString(3, p.waiting());
+                    progress.setString(4, p.robotId());
                     progress.addBatch();
                     anyProgress = true;
                 }
@@ -123,7 +126,13 @@ public final class RobotRows {
         }
     }
 
-    private static final String MARK_PROGRESS = "UPDATE robots SET agent_progress = ?, agent_progress_at = ? WHERE id = ?";
+    private static final String MARK_PROGRESS =
+            "UPDATE robots SET agent_progress = ?, agent_progress_at = ?, agent_waiting = ? WHERE id = ?";
+
+    /** The deployment ended: the robot no longer waits for anything (a later poll with progress says so too). */
+    public void clearWaiting(Connection c, String robotId) throws SQLException {
+        Rows.update(c, "UPDATE robots SET agent_waiting = NULL WHERE id = ? AND agent_waiting IS NOT NULL", robotId);
+    }
 
     private static final String MARK_SEEN = "UPDATE robots SET last_seen_at = ? WHERE id = ?";
 
@@ -152,6 +161,7 @@ public final class RobotRows {
         Long clockSkewMs = rs.wasNull() ? null : skew;
         return new RobotRow(rs.getString("id"), rs.getString("name"), Rows.instant(rs, "created_at"),
                 Rows.nullableInstant(rs, "last_seen_at"), clockSkewMs, rs.getString("agent_metrics"),
-                Rows.nullableInstant(rs, "agent_reported_at"), rs.getString("agent_progress"));
+                Rows.nullableInstant(rs, "agent_reported_at"), rs.getString("agent_progress"),
+                rs.getString("agent_waiting"));
     }
 }

@@ -53,7 +53,7 @@ public final class StatusPageRows {
 
     /** One robot of a page, with its newest deployment and the release it runs. */
     public record RobotLine(String id, String name, Instant lastSeenAt, Long clockSkewMs, String agentMetrics,
-                            String agentProgress, Instant agentProgressAt, String fleetNames,
+                            String agentProgress, String agentWaiting, Instant agentProgressAt, String fleetNames,
                             String lastDeploymentId, DeploymentStatus lastStatus, String currentReleaseId,
                             String currentSemver, String firmwareSemver, Long lastEventSeq, long missingEventSeqs,
                             Attention attention) {
@@ -122,7 +122,7 @@ public final class StatusPageRows {
                 .append("WHEN last_seen_at IS NULL OR last_seen_at < ? THEN 1 ")
                 .append("WHEN missing > 0 THEN 2 WHEN last_status IN ('queued', 'dispatched') THEN 3 ELSE 4 END ")
                 .append("AS attention FROM lines) ")
-                .append("SELECT p.*, r.clock_skew_ms, r.agent_metrics, r.agent_progress, r.agent_progress_at, ")
+                .append("SELECT p.*, r.clock_skew_ms, r.agent_metrics, r.agent_progress, r.agent_waiting, r.agent_progress_at, ")
                 .append("(SELECT ").append(fleets).append(" FROM fleet_robots fr JOIN fleets f ON f.id = fr.fleet_id ")
                 .append("WHERE fr.robot_id = p.id) AS fleet_names, ")
                 .append("(").append(CURRENT_RELEASE.replace("{r}", "p.id")).append(") AS current_release, ")
@@ -176,8 +176,8 @@ public final class StatusPageRows {
                 String status = rs.getString("last_status");
                 out.add(new RobotLine(rs.getString("id"), rs.getString("name"),
                         Rows.nullableInstant(rs, "last_seen_at"), clockSkew, rs.getString("agent_metrics"),
-                        rs.getString("agent_progress"), Rows.nullableInstant(rs, "agent_progress_at"),
-                        rs.getString("fleet_names"), rs.getString("last_id"),
+                        rs.getString("agent_progress"), rs.getString("agent_waiting"),
+                        Rows.nullableInstant(rs, "agent_progress_at"), rs.getString("fleet_names"), rs.getString("last_id"),
                         status == null ? null : DeploymentStatus.fromWire(status), rs.getString("current_release"),
                         rs.getString("current_semver"), rs.getString("firmware_semver"), lastSeq, rs.getLong("missing"),
                         Attention.of(rs.getInt("attention"))));
@@ -293,7 +293,8 @@ public final class StatusPageRows {
 
     /** One robot's part in a deployment: a fleet's child, or a robot deployment itself. */
     public record RobotPart(String deploymentId, String robotId, String robotName, DeploymentStatus status,
-                            String detail, Instant updatedAt, String agentProgress, Instant agentProgressAt) {
+                            String detail, Instant updatedAt, String agentProgress, String agentWaiting,
+                            Instant agentProgressAt) {
     }
 
     /**
@@ -302,7 +303,7 @@ public final class StatusPageRows {
      */
     public List<RobotPart> robotParts(Connection c, String id, int limit) throws SQLException {
         String sql = "SELECT d.id, d.robot_id, r.name, e.status, e.detail, e.created_at, r.agent_progress, "
-                + "r.agent_progress_at FROM deployments d JOIN robots r ON r.id = d.robot_id "
+                + "r.agent_waiting, r.agent_progress_at FROM deployments d JOIN robots r ON r.id = d.robot_id "
                 + "JOIN deployment_events e ON e.deployment_id = d.id "
                 + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) "
                 + "WHERE d.parent_id = ? OR (d.id = ? AND d.parent_id IS NULL) "
@@ -314,7 +315,7 @@ public final class StatusPageRows {
                 out.add(new RobotPart(rs.getString("id"), rs.getString("robot_id"), rs.getString("name"),
                         DeploymentStatus.fromWire(rs.getString("status")), rs.getString("detail"),
                         Rows.instant(rs, "created_at"), rs.getString("agent_progress"),
-                        Rows.nullableInstant(rs, "agent_progress_at")));
+                        rs.getString("agent_waiting"), Rows.nullableInstant(rs, "agent_progress_at")));
             }
             return out;
         }

@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * /ui/deploy: the form (release, a fleet or the robot it was opened for, an optional UTC start time, waves and the
- * failure ratio for a fleet, force past quarantine) and reading it back into the API's {@link CreateDeployment}.
+ * failure ratio for a fleet, force past the robots' update gate and quarantine) and reading it back into the API's {@link CreateDeployment}.
  * The page does not refresh itself, so a half-filled form is never lost.
  */
 record DeployForm(String releaseId, String target, String scheduledAt, String batchSize, String maxFailureRatio,
@@ -109,8 +109,12 @@ record DeployForm(String releaseId, String target, String scheduledAt, String ba
                             + "min=\"0\" max=\"1\" step=\"0.05\" name=\"max_failure_ratio\" value=\"")
                     .append(esc(maxFailureRatio)).append("\"></label>");
         }
-        h.append("<label style=\"flex-direction:row;gap:6px\"><input type=\"checkbox\" name=\"force\"")
-                .append(force ? " checked" : "").append("> offer it to robots that rolled it back before</label>")
+        // one flag in the API: past the robots' update gate and past the quarantine of a release they rolled back
+        h.append("<label style=\"flex-direction:row;gap:6px\"><input type=\"checkbox\" name=\"force\" id=\"force\"")
+                .append(force ? " checked" : "").append("> <span><b>force</b> (skip the robot's update gate)")
+                .append("<span class=\"muted small\"> — the update does not wait for a run in progress, an app's ")
+                .append("update lock or the robot's maintenance window; robots that rolled this release back get it ")
+                .append("again</span></span></label>")
                 .append("<button type=\"submit\" class=\"primary\">Deploy</button> <a href=\"/ui\">back</a></form>")
                 .append("</main></body></html>");
         return h.toString();

@@ -46,7 +46,7 @@ final class DeploymentHtml {
                     .append(r.status().wire()).append("\"><td><b>").append(esc(r.robotName())).append("</b></td><td>")
                     .append(StatusHtml.badge(r.status())).append("</td><td class=\"small\">")
                     .append(time(r.updatedAt())).append("</td><td>");
-            StatusHtml.progress(h, RobotRegistry.liveProgress(r.agentProgress(), r.deploymentId(), r.status()),
+            StatusHtml.progress(h, RobotRegistry.liveProgress(r.agentProgress(), r.agentWaiting(), r.deploymentId(), r.status()),
                     r.agentProgressAt(), now);
             if (r.detail() != null) {
                 h.append("<span class=\"small\">").append(esc(r.detail().strip())).append("</span>");

@@ -159,7 +159,7 @@ final class StatusHtml {
         if (r.firmwareSemver() != null) {
             h.append("<div class=\"muted small\">firmware ").append(esc(r.firmwareSemver())).append("</div>");
         }
-        progress(h, RobotRegistry.liveProgress(r.agentProgress(), r.lastDeploymentId(), r.lastStatus()),
+        progress(h, RobotRegistry.liveProgress(r.agentProgress(), r.agentWaiting(), r.lastDeploymentId(), r.lastStatus()),
                 r.agentProgressAt(), s.now());
         h.append("</td><td><ul class=\"history\">");
         List<HistoryLine> history = s.history().getOrDefault(r.id(), List.of());
@@ -185,7 +185,7 @@ final class StatusHtml {
         if (p == null) {
             return;
         }
-        h.append("<div class=\"progress\" data-phase=\"").append(esc(p.phase())).append("\">").append(esc(p.text()));
+        h.append("<div class=\"progress\" data-phase=\"").append(esc(p.phase())).append("\">").append(esc(p.text(now)));
         if (p.done() != null && p.total() != null && p.total() > 0) {
             h.append(" <meter min=\"0\" max=\"").append(p.total()).append("\" value=\"").append(p.done())
                     .append("\"></meter>");
