@@ -129,6 +129,7 @@ public final class DeploymentCreator {
                     ? RolloutGate.DEFAULT_MAX_FAILURE_RATIO : request.maxFailureRatio(), RolloutGate.MIN_FINISHED,
                     request.batchSize()));
             rollouts.insertWaves(c, parentId, waves);
+            rollouts.insertTally(c, parentId, RolloutGate.firstTally(waves));
         }
         List<EventRows.NewEvent> first = new ArrayList<>(rows.size() * 2);
         for (DeploymentRow row : rows) {

@@ -65,7 +65,7 @@ public final class RobotReports {
             Event e = events.append(c, deploymentId, report.eventId(), report.status(), report.detail(),
                     EventRows.Source.ROBOT, clock.instant(), report.seq());
             if (d.parentId() != null) { // a fleet child: auto-halt and waves (RolloutGate)
-                gate.afterOutcome(c, d.parentId(), clock.instant()).ifPresent(what ->
+                gate.afterOutcome(c, d.parentId(), deploymentId, report.status(), clock.instant()).ifPresent(what ->
                         log.info("fleet deployment {} after robot {}'s outcome: {}", d.parentId(), robotId, what));
             }
             return new Outcome(e, true);

@@ -139,6 +139,11 @@ public final class DeploymentRows {
         return active(c, "(d.id = ? OR d.parent_id = ?)", id, id);
     }
 
+    /** A fleet deployment's children, where not final (without the parent itself). */
+    public List<Active> activeChildren(Connection c, String parentId) throws SQLException {
+        return active(c, "d.parent_id = ?", parentId);
+    }
+
     /** Re-read after {@link #lock}: the status may have changed while waiting for the lock. */
     public List<Active> activeAmong(Connection c, List<String> ids) throws SQLException {
         List<Active> out = new ArrayList<>();
