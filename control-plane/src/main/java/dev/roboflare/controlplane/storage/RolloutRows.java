@@ -88,9 +88,10 @@ public final class RolloutRows {
                 }, deploymentId);
     }
 
-    /** {@code waves}: child id → wave, inserted in batches. */
+    /** {@code waves}: child id → wave, inserted all at once ({@link Rows#insertAll}). */
     public void insertWaves(Connection c, String parentId, Map<String, Integer> waves) throws SQLException {
-        Rows.batch(c, "INSERT INTO rollout_waves (deployment_id, parent_id, wave) VALUES (?, ?, ?)", waves.entrySet(),
+        Rows.insertAll(c, "rollout_waves", List.of(new Rows.Column("deployment_id", "varchar"),
+                new Rows.Column("parent_id", "varchar"), new Rows.Column("wave", "integer")), waves.entrySet(),
                 w -> new Object[] {w.getKey(), parentId, w.getValue()});
     }
 
