@@ -3,15 +3,27 @@ package dev.roboflare.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roboflare.controlplane.deploy.RobotReports;
+import dev.roboflare.controlplane.storage.Database;
+import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.protocol.AgentApi;
+import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -25,6 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * in rollout_tallies: a wave goes out only once the last child of the one before has an outcome (a superseded child
  * no longer holds it open), and the halt comes on the very report that crosses the ratio. A fleet deployment whose
  * tally is missing (created before V27) gets one from its children on the next report and carries on the same way.
+ * A report costs the same number of statements whatever the fleet's size.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ParameterizedClass
@@ -162,6 +175,68 @@ class RolloutAtScaleTest {
                 + "stopped");
         assertThat(children(parent, "queued")).isEmpty();
         assertThat(children(parent, "dispatched")).isEmpty();
+    }
+
+    @Test
+    void aReportReadsAsManyRowsInAFleetOf900AsInOneOf20() throws SQLException {
+        assertThat(costOfAReport(ROBOTS)).isEqualTo(costOfAReport(20));
+    }
+
+    /**
+     * What one robot's report costs the database (its own checks, the append and the RolloutGate), counted on a
+     * second pool onto the server's database: statements prepared and rows read. A report in the middle of the first
+     * wave, so no wave goes out.
+     */
+    private List<Integer> costOfAReport(int fleetSize) throws SQLException {
+        String parent = deployFleet(fleet(fleetSize), ",\"batch_size\":" + fleetSize / 2).get("id").asText();
+        JsonNode child = children(parent, "dispatched").get(0);
+        try (Database db = server.databaseUrl == null
+                ? Database.openSqlite(server.dataDir.resolve("roboflare.db"))
+                : Database.open(server.databaseUrl, TestDatabase.user(), TestDatabase.password())) {
+            AtomicInteger statements = new AtomicInteger();
+            AtomicInteger rows = new AtomicInteger();
+            RobotReports reports = new RobotReports(new Transactor(counting(db.dataSource(), statements, rows),
+                    db.dialect()), Clock.systemUTC());
+            reports.report(child.get("robot_id").asText(), child.get("id").asText(),
+                    new AgentApi.Event(UUID.randomUUID().toString(), DeploymentStatus.APPLIED, "counted"));
+            assertThat(status(parent)).isEqualTo("dispatched");
+            return List.of(statements.get(), rows.get());
+        }
+    }
+
+    /** Counts the statements its connections prepare and the rows their queries return. */
+    private static DataSource counting(DataSource real, AtomicInteger statements, AtomicInteger rows) {
+        return proxy(DataSource.class, real, (m, result) -> result instanceof Connection c
+                ? proxy(Connection.class, c, (cm, made) -> {
+                    if (!(made instanceof PreparedStatement ps)) {
+                        return made;
+                    }
+                    statements.incrementAndGet();
+                    return proxy(PreparedStatement.class, ps, (pm, out) -> out instanceof ResultSet rs
+                            ? proxy(ResultSet.class, rs, (rm, next) -> {
+                                if (rm.getName().equals("next") && Boolean.TRUE.equals(next)) {
+                                    rows.incrementAndGet();
+                                }
+                                return next;
+                            })
+                            : out);
+                })
+                : result);
+    }
+
+    /** {@code target} behind {@code type}, each call's result passed through {@code after}. */
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, java.util.function.BiFunction<Method, Object, Object> after) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (p, m, args) -> after.apply(m, invoke(m, target, args)));
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test
