@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,7 +50,7 @@ final class RolloutGate {
     }
 
     /** The tally a new fleet deployment starts with; {@code waves}: child id → wave (empty: unbatched). */
-    static Tally firstTally(java.util.Map<String, Integer> waves) {
+    static Tally firstTally(Map<String, Integer> waves) {
         int count = waves.values().stream().mapToInt(w -> w + 1).max().orElse(0);
         int open = (int) waves.values().stream().filter(w -> w == 0).count();
         return new Tally(0, 0, 0, count, open);
