@@ -1,6 +1,7 @@
 package dev.roboflare.controlplane;
 
 import dev.roboflare.controlplane.api.HttpApi;
+import dev.roboflare.controlplane.api.IdempotentDeployments;
 import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
 import dev.roboflare.controlplane.artifacts.ArtifactStore;
 import dev.roboflare.controlplane.artifacts.LocalArtifactStore;
@@ -30,7 +31,9 @@ import dev.roboflare.controlplane.trust.OperatorTokens;
 import dev.roboflare.controlplane.trust.Organisations;
 import dev.roboflare.controlplane.trust.ReleaseSignatures;
 import dev.roboflare.controlplane.trust.RobotTokenRotation;
+import dev.roboflare.controlplane.ui.StatusPage;
 import dev.roboflare.controlplane.ui.StatusReads;
+import dev.roboflare.controlplane.ui.UiActions;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,15 +107,15 @@ public final class ControlPlane implements AutoCloseable {
             RobotRegistry robots = new RobotRegistry(db, clock);
             DeploymentViews views = new DeploymentViews(db, robots::flushPresence);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
-            HttpApi.Services services = new HttpApi.Services(signer, store,
+            DeploymentCanceller canceller = new DeploymentCanceller(db, clock, views);
+            IdempotentDeployments deployments = new IdempotentDeployments(new DeploymentCreator(db, clock), idempotency);
+            OperatorTokens operatorTokens = new OperatorTokens(db, clock, operatorToken);
+            Services services = new Services(signer, store,
                     new ArtifactCatalog(store, db, clock, config.maxArtifactSize(),
                             new ChunkIndexer(new ChunkStore(store))),
-                    new ReleasePublisher(db, clock), robots, new FleetRegistry(db, clock),
-                    new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
-                    idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
-                    new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock),
-                    new OperatorTokens(db, clock, operatorToken), new Organisations(db, clock),
-                    new StatusReads(db, robots::flushPresence));
+                    new ReleasePublisher(db, clock), robots, new FleetRegistry(db, clock), deployments, canceller,
+                    views, new DispatchedWork(db), new RobotReports(db, clock), new ReleaseSignatures(db, clock),
+                    new RobotTokenRotation(db, clock), operatorTokens, new Organisations(db, clock));
             List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
             Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(),
                     config.agentPollInterval(), config.httpsForBrowsers(), clock, c -> {
@@ -120,6 +123,8 @@ public final class ControlPlane implements AutoCloseable {
                 c.events.handlerAdded(h -> routes.add(h.getHttpMethod() + " " + h.getPath()));
                 c.requestLogger.http(metrics::request);
             });
+            new StatusPage(operatorTokens, new StatusReads(db, robots::flushPresence),
+                    new UiActions(deployments, canceller), clock, config.httpsForBrowsers()).register(app);
             app.start(config.bind(), config.port());
             DispatchScheduler scheduler = new DispatchScheduler(new Dispatcher(db, clock), idempotency,
                     config.schedulerInterval());

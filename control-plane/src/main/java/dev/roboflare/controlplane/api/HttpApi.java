@@ -1,44 +1,20 @@
 package dev.roboflare.controlplane.api;
 
-import dev.roboflare.controlplane.artifacts.ArtifactCatalog;
-import dev.roboflare.controlplane.artifacts.ArtifactStore;
-import dev.roboflare.controlplane.auth.DownloadSigner;
+import dev.roboflare.controlplane.Services;
 import dev.roboflare.controlplane.chunks.ChunkStore;
-import dev.roboflare.controlplane.deploy.DeploymentCanceller;
-import dev.roboflare.controlplane.deploy.DeploymentCreator;
-import dev.roboflare.controlplane.deploy.DeploymentViews;
-import dev.roboflare.controlplane.deploy.DispatchedWork;
-import dev.roboflare.controlplane.deploy.RobotReports;
-import dev.roboflare.controlplane.fleet.FleetRegistry;
-import dev.roboflare.controlplane.fleet.RobotRegistry;
 import dev.roboflare.controlplane.http.SecurityHeaders;
-import dev.roboflare.controlplane.idempotency.IdempotentRequests;
-import dev.roboflare.controlplane.release.ReleasePublisher;
-import dev.roboflare.controlplane.trust.OperatorTokens;
-import dev.roboflare.controlplane.trust.Organisations;
-import dev.roboflare.controlplane.trust.ReleaseSignatures;
-import dev.roboflare.controlplane.trust.RobotTokenRotation;
-import dev.roboflare.controlplane.ui.StatusPage;
-import dev.roboflare.controlplane.ui.StatusReads;
-import dev.roboflare.controlplane.ui.UiActions;
 import dev.roboflare.protocol.WireJson;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Builds the Javalin app: JSON via WireJson, problem+json errors, and all routes. */
+/**
+ * Builds the Javalin app: JSON via WireJson, problem+json errors, and every API route; the status page (ui/) is
+ * registered beside it by ControlPlane, so api/ never imports ui/.
+ */
 public final class HttpApi {
     private HttpApi() {
-    }
-
-    public record Services(DownloadSigner signer, ArtifactStore store,
-                           ArtifactCatalog artifacts, ReleasePublisher releases, RobotRegistry robots,
-                           FleetRegistry fleets, DeploymentCreator deploymentCreator,
-                           DeploymentCanceller canceller, IdempotentRequests idempotency, DeploymentViews deployments,
-                           DispatchedWork dispatchedWork, RobotReports reports, ReleaseSignatures signatures,
-                           RobotTokenRotation robotTokens, OperatorTokens operatorTokens,
-                           Organisations organisations, StatusReads statusReads) {
     }
 
     /**
@@ -59,15 +35,12 @@ public final class HttpApi {
         RobotAuth robot = new RobotAuth(s.robots());
         new ArtifactRoutes(s.artifacts(), s.store(), s.signer(), clock).register(app, operator);
         new ChunkRoutes(s.artifacts(), new ChunkStore(s.store()), s.signer(), clock).register(app, operator);
-        IdempotentDeployments deployments = new IdempotentDeployments(s.deploymentCreator(), s.idempotency());
-        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), deployments, s.canceller(), s.deployments())
+        new OperatorRoutes(s.releases(), s.robots(), s.fleets(), s.idempotentDeployments(), s.canceller(), s.deployments())
                 .register(app, operator);
         new TrustRoutes(s.signatures(), s.robotTokens(), s.operatorTokens(), s.organisations()).register(app, operator);
         DownloadLinks links = new DownloadLinks(s.signer(), s.store(), publicUrl, downloadUrlTtl, clock);
         new AgentRoutes(s.dispatchedWork(), s.reports(), links, s.robots(), agentPollInterval).register(app, robot);
         new OpenApiDocument().register(app, operator);
-        new StatusPage(s.operatorTokens(), s.statusReads(), new UiActions(deployments, s.canceller()), clock, https)
-                .register(app);
         return app;
     }
 }

@@ -1,7 +1,6 @@
 package dev.roboflare.controlplane.artifacts;
 
 import dev.roboflare.controlplane.DataDir;
-import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,14 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
  * Content-addressed blobs under DATA/artifacts/sha256/&lt;hex&gt;. Bytes are streamed to a temp file while
  * hashing, then renamed into place, so a blob at its final path is always complete and never in memory.
  */
 public final class LocalArtifactStore implements ArtifactStore {
-    private static final int BUFFER = 64 * 1024;
 
     private final Path root;
     private final Path blobs;
@@ -33,34 +30,16 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     @Override
     public StoredBlob put(InputStream in) throws IOException {
-        Path tmp = Files.createTempFile(incoming, "upload-", ".part");
-        try {
-            MessageDigest digest = Sha256.newDigest();
-            long size = 0;
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[BUFFER];
-                for (int n; (n = in.read(buf)) != -1; ) {
-                    digest.update(buf, 0, n);
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                    while (bb.hasRemaining()) {
-                        out.write(bb);
-                    }
-                    size += n;
-                }
-                out.force(true); // durable before it becomes visible under its hash
-            }
-            String sha256 = Sha256.hex(digest);
-            Path target = blobPath(sha256);
+        try (HashingSpool spool = HashingSpool.of(in, incoming, true)) { // durable before visible under its hash
+            Path target = blobPath(spool.sha256());
             if (!Files.exists(target)) {
                 try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(spool.file(), target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (FileAlreadyExistsException raced) {
                     // Another upload of the same bytes won; its blob is identical.
                 }
             }
-            return new StoredBlob(sha256, size, storageUrl(sha256));
-        } finally {
-            Files.deleteIfExists(tmp);
+            return new StoredBlob(spool.sha256(), spool.size(), storageUrl(spool.sha256()));
         }
     }
 

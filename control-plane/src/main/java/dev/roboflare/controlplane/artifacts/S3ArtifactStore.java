@@ -1,12 +1,8 @@
 package dev.roboflare.controlplane.artifacts;
 
-import dev.roboflare.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +31,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
-    private static final int BUFFER = 64 * 1024;
 
     private final S3StoreConfig config;
     private final Path incoming;
@@ -87,19 +82,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
     @Override
     public StoredBlob put(InputStream in) throws IOException {
-        Path tmp = Files.createTempFile(incoming, "upload-", ".part");
-        try {
-            MessageDigest digest = Sha256.newDigest();
-            long size = 0;
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                byte[] buf = new byte[BUFFER];
-                for (int n; (n = in.read(buf)) != -1; ) {
-                    digest.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    size += n;
-                }
-            }
-            String sha256 = Sha256.hex(digest);
+        try (HashingSpool spool = HashingSpool.of(in, incoming, false)) {
+            String sha256 = spool.sha256();
+            long size = spool.size();
             if (size == 0) {
                 return new StoredBlob(sha256, 0, storageUrl(sha256)); // the catalog refuses it; nothing to send
             }
@@ -108,16 +93,13 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             if (existing != null && existing == size) {
                 log.info("blob {} already in s3://{}/{}; not uploaded again", sha256, config.bucket(), key);
             } else {
-                long length = size;
-                s3.putObject(b -> b.bucket(config.bucket()).key(key).contentLength(length)
-                        .contentType("application/octet-stream"), RequestBody.fromFile(tmp));
+                s3.putObject(b -> b.bucket(config.bucket()).key(key).contentLength(size)
+                        .contentType("application/octet-stream"), RequestBody.fromFile(spool.file()));
                 log.info("blob {} uploaded to s3://{}/{} ({} bytes)", sha256, config.bucket(), key, size);
             }
             return new StoredBlob(sha256, size, storageUrl(sha256));
         } catch (SdkException e) {
             throw new IOException("cannot store the artifact in s3://" + config.bucket() + ": " + e.getMessage(), e);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

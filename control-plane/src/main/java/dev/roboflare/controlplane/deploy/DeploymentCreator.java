@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,6 @@ public final class DeploymentCreator {
 
     private final Transactor db;
     private final Clock clock;
-    private final DeploymentViews views;
     private final DeploymentStopper stopper;
     private final DeploymentRows deployments = new DeploymentRows();
     private final EventRows events = new EventRows();
@@ -49,10 +49,9 @@ public final class DeploymentCreator {
     private final FleetRows fleets = new FleetRows();
     private final RolloutRows rollouts = new RolloutRows();
 
-    public DeploymentCreator(Transactor db, Clock clock, DeploymentViews views) {
+    public DeploymentCreator(Transactor db, Clock clock) {
         this.db = db;
         this.clock = clock;
-        this.views = views;
         this.stopper = new DeploymentStopper(db);
     }
 
@@ -120,15 +119,13 @@ public final class DeploymentCreator {
         }
         List<Active> superseded = stopper.stop(c, older,
                 a -> "superseded by " + newByRobot.get(a.robotId()), now);
-        deployments.insertBatch(c, org, rows);
-        if (force) {
-            deployments.markForced(c, rows);
-        }
+        deployments.insertBatch(c, org, rows, force);
         if (request.targetKind() == TargetKind.FLEET) {
             rollouts.insertPolicy(c, new RolloutRows.Policy(parentId, request.maxFailureRatio() == null
                     ? RolloutGate.DEFAULT_MAX_FAILURE_RATIO : request.maxFailureRatio(), RolloutGate.MIN_FINISHED,
                     request.batchSize()));
             rollouts.insertWaves(c, parentId, waves);
+            rollouts.insertTally(c, parentId, RolloutGate.firstTally(waves));
         }
         List<EventRows.NewEvent> first = new ArrayList<>(rows.size() * 2);
         for (DeploymentRow row : rows) {
@@ -147,11 +144,31 @@ public final class DeploymentCreator {
             }
         }
         events.appendBatch(c, first, EventRows.Source.CONTROL_PLANE, now);
+        Map<String, DeploymentStatus> status = new HashMap<>(); // each row's newest first event
+        first.forEach(e -> status.put(e.deploymentId(), e.status()));
         log.info("deployment {} created: release={} target={}:{} children={} superseded={} quarantined={} "
                         + "batch_size={} {}", parentId, request.releaseId(), request.targetKind().wire(),
                 request.targetId(), rows.size() - 1, superseded.size(), quarantined.size(), request.batchSize(),
                 dueNow ? "dispatched" : "queued until " + request.scheduledAt());
-        return views.load(c, org, parentId);
+        return createdView(rows, status);
+    }
+
+    /**
+     * The view of what was just written, built from the rows themselves: reading 100,000 children back with their
+     * newest events took seconds of a fan-out's transaction. A new child has no live progress yet.
+     */
+    private static DeploymentView createdView(List<DeploymentRow> rows, Map<String, DeploymentStatus> status) {
+        List<DeploymentRow> children = new ArrayList<>(rows.size() - 1);
+        for (DeploymentRow row : rows.subList(1, rows.size())) {
+            children.add(withStatus(row, status.get(row.id())));
+        }
+        children.sort(Comparator.comparing(DeploymentRow::id)); // as a read gives them: one created_at
+        return DeploymentViews.of(withStatus(rows.get(0), status.get(rows.get(0).id())), children, Map.of());
+    }
+
+    private static DeploymentRow withStatus(DeploymentRow r, DeploymentStatus status) {
+        return new DeploymentRow(r.id(), r.parentId(), r.releaseId(), r.targetKind(), r.targetId(), r.robotId(),
+                r.idempotencyKey(), r.scheduledAt(), r.createdAt(), status);
     }
 
     private void requireRobot(Connection c, String org, String robotId) throws SQLException {

@@ -76,18 +76,27 @@ public final class DeploymentViews {
     }
 
     private DeploymentView view(Connection c, DeploymentRow row) throws SQLException {
-        List<Child> children = new ArrayList<>();
+        List<DeploymentRow> rows = deployments.children(c, row.id());
+        Map<String, DeploymentRows.RobotProgress> progress =
+                rows.stream().anyMatch(r -> r.status() == DeploymentStatus.DISPATCHED)
+                ? deployments.robotProgressOfChildren(c, row.id()) : Map.of();
+        return of(row, rows, progress);
+    }
+
+    /**
+     * {@code row} with its {@code children} (in created_at, id order) and the robots' live progress by child id;
+     * the creator builds a new deployment's view from the rows it has just written, without reading them back.
+     */
+    static DeploymentView of(DeploymentRow row, List<DeploymentRow> childRows,
+            Map<String, DeploymentRows.RobotProgress> progress) {
+        List<Child> children = new ArrayList<>(childRows.size());
         Map<String, Integer> summary = new LinkedHashMap<>();
         if (row.parentId() == null && row.robotId() == null) {
             for (DeploymentStatus s : DeploymentStatus.values()) {
                 summary.put(s.wire(), 0);
             }
         }
-        List<DeploymentRow> rows = deployments.children(c, row.id());
-        Map<String, DeploymentRows.RobotProgress> progress =
-                rows.stream().anyMatch(r -> r.status() == DeploymentStatus.DISPATCHED)
-                        ? deployments.robotProgressOfChildren(c, row.id()) : Map.of();
-        for (DeploymentRow child : rows) {
+        for (DeploymentRow child : childRows) {
             DeploymentRows.RobotProgress p = progress.get(child.id());
             children.add(new Child(child.id(), child.robotId(), child.status(), p == null ? null
                     : RobotRegistry.liveProgress(p.progress(), p.waiting(), child.id(), child.status())));

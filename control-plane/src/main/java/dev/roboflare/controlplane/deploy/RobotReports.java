@@ -68,7 +68,7 @@ public final class RobotReports {
                     EventRows.Source.ROBOT, clock.instant(), report.seq());
             robots.clearWaiting(c, robotId); // the deployment ended: its gate holds nothing back any more
             if (d.parentId() != null) { // a fleet child: auto-halt and waves (RolloutGate)
-                gate.afterOutcome(c, d.parentId(), clock.instant()).ifPresent(what ->
+                gate.afterOutcome(c, d.parentId(), deploymentId, report.status(), clock.instant()).ifPresent(what ->
                         log.info("fleet deployment {} after robot {}'s outcome: {}", d.parentId(), robotId, what));
             }
             return new Outcome(e, true);

@@ -6,8 +6,8 @@ import dev.roboflare.controlplane.storage.DeploymentRows.Active;
 import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
 import dev.roboflare.controlplane.storage.EventRows;
 import dev.roboflare.controlplane.storage.RolloutRows;
-import dev.roboflare.controlplane.storage.RolloutRows.ChildState;
 import dev.roboflare.controlplane.storage.RolloutRows.Policy;
+import dev.roboflare.controlplane.storage.RolloutRows.Tally;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.DeploymentStatus;
 import java.sql.Connection;
@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,12 +25,14 @@ import java.util.Optional;
  * <li>auto-halt: once at least {@code min_finished} children have an outcome from their robot and
  * (failed + rolled_back) / finished is above {@code max_failure_ratio}, the parent gets {@code failed} "auto-halted:
  * ..." and every child without an outcome (queued or dispatched) gets {@code failed} with the same reason;</li>
- * <li>waves ({@code batch_size}): when no child is dispatched any more, the lowest wave that still has queued
- * children is dispatched, but only if the outcomes so far are within the ratio (no minimum count here: a wave that
- * finished above the ratio halts the rollout).</li>
+ * <li>waves ({@code batch_size}): when no child of the wave out now is left without a final status, the next wave
+ * that still has queued children is dispatched, but only if the outcomes so far are within the ratio (no minimum
+ * count here: a wave that finished above the ratio halts the rollout).</li>
  * </ul>
  * Outcomes the control plane wrote (superseded, cancelled, quarantined) are not robot verdicts and do not count.
- * The parent row is locked first, so two reports of one fleet are judged one after the other.
+ * The parent row is locked first, so two reports of one fleet are judged one after the other. The judgement reads
+ * and updates the parent's running counts (rollout_tallies), a few statements whatever the fleet's size; only
+ * sending a wave out reads that wave's children, and only a halt reads every child still open.
  */
 final class RolloutGate {
     static final double DEFAULT_MAX_FAILURE_RATIO = 0.2;
@@ -46,8 +49,19 @@ final class RolloutGate {
         this.stopper = new DeploymentStopper(db);
     }
 
-    /** What the gate did, for the log; empty when it did nothing. */
-    Optional<String> afterOutcome(Connection c, String parentId, Instant now) throws SQLException {
+    /** The tally a new fleet deployment starts with; {@code waves}: child id → wave (empty: unbatched). */
+    static Tally firstTally(Map<String, Integer> waves) {
+        int count = waves.values().stream().mapToInt(w -> w + 1).max().orElse(0);
+        int open = (int) waves.values().stream().filter(w -> w == 0).count();
+        return new Tally(0, 0, 0, count, open);
+    }
+
+    /**
+     * After robot outcome {@code outcome} of child {@code childId} was appended. What the gate did, for the log;
+     * empty when it did nothing.
+     */
+    Optional<String> afterOutcome(Connection c, String parentId, String childId, DeploymentStatus outcome,
+                                  Instant now) throws SQLException {
         Optional<Policy> found = rollouts.policy(c, parentId);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -58,49 +72,35 @@ final class RolloutGate {
         if (parent.status() != DeploymentStatus.DISPATCHED) {
             return Optional.empty(); // already halted or cancelled
         }
-        List<ChildState> children = rollouts.children(c, parentId);
-        int finished = 0;
-        int bad = 0;
-        boolean inFlight = false;
-        Integer nextWave = null;
-        int waves = 0;
-        for (ChildState child : children) {
-            if (child.reportedByRobot() && child.status().isFinal()) {
-                finished++;
-                if (child.status() == DeploymentStatus.FAILED || child.status() == DeploymentStatus.ROLLED_BACK) {
-                    bad++;
-                }
-            }
-            inFlight |= child.status() == DeploymentStatus.DISPATCHED;
-            if (child.wave() != null) {
-                waves = Math.max(waves, child.wave() + 1);
-                if (child.status() == DeploymentStatus.QUEUED && (nextWave == null || child.wave() < nextWave)) {
-                    nextWave = child.wave();
-                }
-            }
-        }
+        Tally tally = counted(c, parentId, childId, outcome);
+        int finished = tally.finished();
+        int bad = tally.bad();
         double ratio = finished == 0 ? 0 : (double) bad / finished;
-        String tally = bad + " of " + finished + " finished children failed or rolled back (ratio "
+        String counts = bad + " of " + finished + " finished children failed or rolled back (ratio "
                 + String.format(Locale.ROOT, "%.2f", ratio) + ", max_failure_ratio "
                 + String.format(Locale.ROOT, "%.2f", policy.maxFailureRatio()) + ")";
         boolean crossed = ratio > policy.maxFailureRatio();
         if (crossed && finished >= policy.minFinished()) {
-            return Optional.of(halt(c, parentId, children, "auto-halted: " + tally, now));
+            return Optional.of(halt(c, parentId, "auto-halted: " + counts, now));
         }
-        if (policy.batchSize() == null || inFlight || nextWave == null) {
+        if (policy.batchSize() == null || tally.openInWave() > 0) {
+            return Optional.empty();
+        }
+        int nextWave = tally.wave();
+        List<String> ids = List.of();
+        while (ids.isEmpty() && nextWave + 1 < tally.waves()) { // a wave quarantine or supersede emptied is skipped
+            nextWave++;
+            ids = rollouts.queuedInWave(c, parentId, nextWave);
+        }
+        if (ids.isEmpty()) {
+            rollouts.updateTally(c, parentId, tally.withWaveOut(tally.waves(), 0)); // every wave is out
             return Optional.empty();
         }
         if (crossed) {
-            return Optional.of(halt(c, parentId, children, "auto-halted before wave " + (nextWave + 1) + " of "
-                    + waves + ": " + tally, now));
+            return Optional.of(halt(c, parentId, "auto-halted before wave " + (nextWave + 1) + " of "
+                    + tally.waves() + ": " + counts, now));
         }
-        List<String> ids = new ArrayList<>();
-        for (ChildState child : children) {
-            if (child.status() == DeploymentStatus.QUEUED && nextWave.equals(child.wave())) {
-                ids.add(child.id());
-            }
-        }
-        String detail = "wave " + (nextWave + 1) + " of " + waves + " dispatched: " + tally;
+        String detail = "wave " + (nextWave + 1) + " of " + tally.waves() + " dispatched: " + counts;
         List<EventRows.NewEvent> dispatched = new ArrayList<>();
         for (Active a : deployments.activeAmong(c, deployments.lock(c, db.dialect(), ids, false))) {
             if (a.status() == DeploymentStatus.QUEUED) {
@@ -111,18 +111,28 @@ final class RolloutGate {
         events.appendBatch(c, dispatched, EventRows.Source.CONTROL_PLANE, now);
         events.append(c, parentId, Ids.newId(), DeploymentStatus.DISPATCHED, detail + " (" + dispatched.size()
                 + " robots)", EventRows.Source.CONTROL_PLANE, now);
+        rollouts.updateTally(c, parentId, tally.withWaveOut(nextWave, dispatched.size()));
         return Optional.of(detail);
     }
 
-    private String halt(Connection c, String parentId, List<ChildState> children, String reason, Instant now)
+    /** The parent's tally with this outcome counted, saved; made from every child once for an older deployment. */
+    private Tally counted(Connection c, String parentId, String childId, DeploymentStatus outcome)
             throws SQLException {
-        List<Active> open = new ArrayList<>();
-        for (ChildState child : children) {
-            if (!child.status().isFinal()) {
-                open.add(new Active(child.id(), child.robotId(), child.seq(), child.status()));
-            }
+        Optional<Tally> stored = rollouts.tally(c, parentId);
+        if (stored.isEmpty()) { // created before V27: the full read already sees this outcome
+            Tally made = Tally.of(rollouts.children(c, parentId));
+            rollouts.insertTally(c, parentId, made);
+            return made;
         }
-        List<Active> stopped = stopper.stop(c, open, a -> reason, now);
+        Optional<Integer> wave = rollouts.wave(c, childId);
+        Tally t = stored.get().withOutcome(outcome == DeploymentStatus.FAILED || outcome == DeploymentStatus.ROLLED_BACK,
+                wave.isPresent() && wave.get() == stored.get().wave());
+        rollouts.updateTally(c, parentId, t);
+        return t;
+    }
+
+    private String halt(Connection c, String parentId, String reason, Instant now) throws SQLException {
+        List<Active> stopped = stopper.stop(c, deployments.activeChildren(c, parentId), a -> reason, now);
         String detail = reason + "; " + stopped.size() + " children without an outcome were stopped";
         events.append(c, parentId, Ids.newId(), DeploymentStatus.FAILED, detail, EventRows.Source.CONTROL_PLANE, now);
         return detail;

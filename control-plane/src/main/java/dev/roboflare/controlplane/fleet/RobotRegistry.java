@@ -4,22 +4,15 @@ import dev.roboflare.controlplane.LogText;
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
 import dev.roboflare.controlplane.auth.RobotTokens;
-import dev.roboflare.controlplane.storage.DeploymentRows;
-import dev.roboflare.controlplane.storage.DeploymentRows.DeploymentRow;
-import dev.roboflare.controlplane.storage.EventRows;
-import dev.roboflare.controlplane.storage.ReleaseRows;
 import dev.roboflare.controlplane.storage.RobotRows;
+import dev.roboflare.controlplane.storage.RobotRows.RobotOverview;
 import dev.roboflare.controlplane.storage.RobotRows.RobotRow;
 import dev.roboflare.controlplane.storage.Transactor;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.DeploymentStatus;
-import dev.roboflare.protocol.OperatorApi.Release;
 import dev.roboflare.protocol.OperatorApi.Robot;
 import dev.roboflare.protocol.OperatorApi.RobotCredentials;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,9 +25,6 @@ public final class RobotRegistry {
     private final Transactor db;
     private final Clock clock;
     private final RobotRows robots = new RobotRows();
-    private final DeploymentRows deployments = new DeploymentRows();
-    private final ReleaseRows releases = new ReleaseRows();
-    private final EventRows events = new EventRows();
     private final RobotPresence presence;
 
     public RobotRegistry(Transactor db, Clock clock) {
@@ -57,22 +47,14 @@ public final class RobotRegistry {
 
     public Robot get(String org, String id) {
         presence.flush();
-        return db.read(c -> {
-            RobotRow row = robots.find(c, org, id).orElseThrow(() -> RequestRejected.notFound(
-                    "no robot with id '" + id + "'; list robots with GET /api/robots"));
-            return view(c, row);
-        });
+        return db.read(c -> robots.overview(c, org, id).map(RobotRegistry::view).orElseThrow(() ->
+                RequestRejected.notFound("no robot with id '" + id + "'; list robots with GET /api/robots")));
     }
 
+    /** One query for the whole list (RobotRows.overviewOldestFirst), whatever the number of robots. */
     public List<Robot> list(String org) {
         presence.flush();
-        return db.read(c -> {
-            List<Robot> out = new ArrayList<>();
-            for (RobotRow row : robots.listOldestFirst(c, org)) {
-                out.add(view(c, row));
-            }
-            return out;
-        });
+        return db.read(c -> robots.overviewOldestFirst(c, org).stream().map(RobotRegistry::view).toList());
     }
 
     /** The robot id for a bearer token, marking the robot as seen now; empty for an unknown token. */
@@ -163,23 +145,13 @@ public final class RobotRegistry {
      * Current release = the release of the robot's newest applied deployment of an app kind; firmware = the same
      * for mcu_firmware, shown separately (it does not replace the app).
      */
-    private Robot view(Connection c, RobotRow row) throws SQLException {
-        Optional<DeploymentRow> last = deployments.newestForRobot(c, row.id());
-        Optional<Release> current = appliedRelease(c, row.id(), false);
-        Optional<Release> firmware = appliedRelease(c, row.id(), true);
-        EventRows.RobotSeqGaps gaps = events.robotSeqGaps(c, row.id());
-        return new Robot(row.id(), row.name(), row.createdAt(), row.lastSeenAt(),
-                current.map(Release::id).orElse(null), current.map(Release::semver).orElse(null),
-                last.map(DeploymentRow::id).orElse(null), last.map(DeploymentRow::status).orElse(null),
-                row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),
-                gaps == null ? null : gaps.highest(), gaps == null ? null : gaps.missing(),
-                firmware.map(Release::id).orElse(null), firmware.map(Release::semver).orElse(null),
-                liveProgress(row.agentProgress(), row.agentWaiting(), last.map(DeploymentRow::id).orElse(null),
-                        last.map(DeploymentRow::status).orElse(null)));
-    }
-
-    private Optional<Release> appliedRelease(Connection c, String robotId, boolean firmware) throws SQLException {
-        Optional<DeploymentRow> applied = deployments.newestAppliedForRobot(c, robotId, firmware);
-        return applied.isPresent() ? releases.find(c, applied.get().releaseId()) : Optional.empty();
+    private static Robot view(RobotOverview o) {
+        RobotRow row = o.row();
+        DeploymentStatus last = o.lastStatus() == null ? null : DeploymentStatus.fromWire(o.lastStatus());
+        Long missing = o.seqHighest() == null ? null : Math.max(0, o.seqHighest() - o.seqDistinct());
+        return new Robot(row.id(), row.name(), row.createdAt(), row.lastSeenAt(), o.appReleaseId(), o.appSemver(),
+                o.lastDeploymentId(), last, row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),
+                o.seqHighest(), missing, o.firmwareReleaseId(), o.firmwareSemver(),
+                liveProgress(row.agentProgress(), row.agentWaiting(), o.lastDeploymentId(), last));
     }
 }

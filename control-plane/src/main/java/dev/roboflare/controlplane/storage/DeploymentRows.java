@@ -3,12 +3,14 @@ package dev.roboflare.controlplane.storage;
 import dev.roboflare.protocol.DeploymentStatus;
 import dev.roboflare.protocol.TargetKind;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,43 +29,22 @@ public final class DeploymentRows {
             + "FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
             + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) ";
 
-    private static final String INSERT_SQL = "INSERT INTO deployments (id, parent_id, release_id, target_kind, "
-            + "target_id, robot_id, idempotency_key, scheduled_at, created_at, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-    private static void bind(PreparedStatement ps, String org, DeploymentRow d) throws SQLException {
-        ps.setString(1, d.id());
-        ps.setString(2, d.parentId());
-        ps.setString(3, d.releaseId());
-        ps.setString(4, d.targetKind().wire());
-        ps.setString(5, d.targetId());
-        ps.setString(6, d.robotId());
-        ps.setString(7, d.idempotencyKey());
-        Rows.setNullableMicros(ps, 8, d.scheduledAt());
-        ps.setLong(9, Times.toMicros(d.createdAt()));
-        ps.setString(10, org);
-    }
-
     /**
-     * Many rows in one round trip per chunk: a fleet of 10,000 robots is 10 batches, not 10,000 statements.
-     * A fleet's children carry their parent's organisation.
+     * Many rows at once ({@link Rows#insertAll}): a fleet of 100,000 robots is a handful of statements, not 100,000. A fleet's children carry their parent's
+     * organisation; {@code forced}: created with "force" (the robot skips its update gate).
      */
-    public void insertBatch(Connection c, String org, List<DeploymentRow> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                INSERT_SQL)) {
-            int pending = 0;
-            for (DeploymentRow d : rows) {
-                bind(ps, org, d);
-                ps.addBatch();
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
+    public void insertBatch(Connection c, String org, List<DeploymentRow> rows, boolean forced) throws SQLException {
+        Rows.insertAll(c, "deployments", INSERT_COLUMNS, rows, d -> new Object[] {d.id(), d.parentId(), d.releaseId(),
+                d.targetKind().wire(), d.targetId(), d.robotId(), d.idempotencyKey(), d.scheduledAt(), d.createdAt(),
+                org, forced ? 1 : 0});
     }
+
+    private static final List<Rows.Column> INSERT_COLUMNS = List.of(new Rows.Column("id", "varchar"),
+            new Rows.Column("parent_id", "varchar"), new Rows.Column("release_id", "varchar"),
+            new Rows.Column("target_kind", "varchar"), new Rows.Column("target_id", "varchar"),
+            new Rows.Column("robot_id", "varchar"), new Rows.Column("idempotency_key", "varchar"),
+            new Rows.Column("scheduled_at", "bigint"), new Rows.Column("created_at", "bigint"),
+            new Rows.Column("org", "varchar"), new Rows.Column("forced", "integer"));
 
     static final int BATCH = Rows.BATCH;
 
@@ -86,16 +67,9 @@ public final class DeploymentRows {
         List<String> locked = new ArrayList<>();
         List<String> sorted = ids.stream().distinct().sorted().toList(); // one global order, also across chunks
         for (int from = 0; from < sorted.size(); from += BATCH) {
-            List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH));
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM deployments WHERE id = ANY (?) ORDER BY id "
-                    + (skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"))) {
-                ps.setArray(1, c.createArrayOf("varchar", chunk.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        locked.add(rs.getString(1));
-                    }
-                }
-            }
+            String[] chunk = sorted.subList(from, Math.min(sorted.size(), from + BATCH)).toArray(String[]::new);
+            locked.addAll(Rows.query(c, "SELECT id FROM deployments WHERE id = ANY (?) ORDER BY id "
+                    + (skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"), rs -> rs.getString(1), (Object) chunk));
         }
         return locked;
     }
@@ -111,16 +85,8 @@ public final class DeploymentRows {
         if (dialect == Database.Dialect.SQLITE || ids.isEmpty()) {
             return ids;
         }
-        List<String> parents = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT parent_id FROM deployments WHERE id = ANY (?) AND parent_id IS NOT NULL")) {
-            ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    parents.add(rs.getString(1));
-                }
-            }
-        }
+        List<String> parents = Rows.query(c, "SELECT DISTINCT parent_id FROM deployments WHERE id = ANY (?) "
+                + "AND parent_id IS NOT NULL", rs -> rs.getString(1), (Object) ids.toArray(String[]::new));
         lock(c, dialect, parents, false);
         return lock(c, dialect, ids, false);
     }
@@ -139,34 +105,29 @@ public final class DeploymentRows {
         return active(c, "(d.id = ? OR d.parent_id = ?)", id, id);
     }
 
+    /** A fleet deployment's children, where not final (without the parent itself). */
+    public List<Active> activeChildren(Connection c, String parentId) throws SQLException {
+        return active(c, "d.parent_id = ?", parentId);
+    }
+
     /** Re-read after {@link #lock}: the status may have changed while waiting for the lock. */
     public List<Active> activeAmong(Connection c, List<String> ids) throws SQLException {
         List<Active> out = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH));
-            out.addAll(active(c, "d.id IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+            out.addAll(active(c, "d.id IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")",
                     chunk.toArray()));
         }
         return out;
     }
 
     private static List<Active> active(Connection c, String where, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.robot_id, e.seq, e.status "
+        return Rows.query(c, "SELECT d.id, d.robot_id, e.seq, e.status "
                 + "FROM deployments d JOIN deployment_events e ON e.deployment_id = d.id "
                 + "AND e.seq = (SELECT MAX(x.seq) FROM deployment_events x WHERE x.deployment_id = d.id) "
-                + "WHERE " + where + " AND e.status IN ('queued', 'dispatched') ORDER BY d.id")) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Active> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(new Active(rs.getString(1), rs.getString(2), rs.getLong(3),
-                            DeploymentStatus.fromWire(rs.getString(4))));
-                }
-                return out;
-            }
-        }
+                + "WHERE " + where + " AND e.status IN ('queued', 'dispatched') ORDER BY d.id",
+                rs -> new Active(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        DeploymentStatus.fromWire(rs.getString(4))), params);
     }
 
     /** Any organisation's: for the robot side and the scheduler, never for operators. */
@@ -189,9 +150,9 @@ public final class DeploymentRows {
     }
 
     /** Child deployment id -> its robot's stored live progress, where there is one. */
-    public java.util.Map<String, RobotProgress> robotProgressOfChildren(Connection c, String parentId)
+    public Map<String, RobotProgress> robotProgressOfChildren(Connection c, String parentId)
             throws SQLException {
-        java.util.Map<String, RobotProgress> out = new java.util.HashMap<>();
+        Map<String, RobotProgress> out = new HashMap<>();
         for (String[] p : Rows.query(c, "SELECT d.id, r.agent_progress, r.agent_waiting FROM deployments d "
                         + "JOIN robots r ON r.id = d.robot_id WHERE d.parent_id = ? AND r.agent_progress IS NOT NULL",
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, parentId)) {
@@ -224,7 +185,7 @@ public final class DeploymentRows {
     public List<DeploymentRow> dueQueued(Connection c, Instant now) throws SQLException {
         return query(c, WITH_STATUS + "WHERE e.status = 'queued' AND d.scheduled_at IS NOT NULL "
                 + "AND d.scheduled_at <= ? "
-                + "AND NOT EXISTS (SELECT 1 FROM rollout_waves w WHERE w.deployment_id = d.id AND w.wave > 0) ORDER BY d.scheduled_at, d.created_at, d.id", Times.toMicros(now));
+                + "AND NOT EXISTS (SELECT 1 FROM rollout_waves w WHERE w.deployment_id = d.id AND w.wave > 0) ORDER BY d.scheduled_at, d.created_at, d.id", now);
     }
 
     public Optional<DeploymentRow> newestForRobot(Connection c, String robotId) throws SQLException {
@@ -256,18 +217,7 @@ public final class DeploymentRows {
     }
 
     private static List<DeploymentRow> query(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<DeploymentRow> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-                return out;
-            }
-        }
+        return Rows.query(c, sql, DeploymentRows::row, params);
     }
 
     private static DeploymentRow row(ResultSet rs) throws SQLException {

@@ -75,11 +75,15 @@ public final class EventRows {
     public record NewEvent(String deploymentId, long seq, String eventId, DeploymentStatus status, String detail) {
     }
 
-    /** Control-plane events in batches; the (deployment_id, seq) key still refuses a lost race. */
+    private static final List<Rows.Column> BATCH_COLUMNS = List.of(new Rows.Column("deployment_id", "varchar"),
+            new Rows.Column("seq", "integer"), new Rows.Column("event_id", "varchar"),
+            new Rows.Column("status", "varchar"), new Rows.Column("detail", "text"),
+            new Rows.Column("reported_by", "varchar"), new Rows.Column("created_at", "bigint"));
+
+    /** Control-plane events all at once ({@link Rows#insertAll}); the (deployment_id, seq) key still refuses a lost race. */
     public void appendBatch(Connection c, List<NewEvent> rows, Source source, Instant now) throws SQLException {
-        Rows.batch(c, "INSERT INTO deployment_events (deployment_id, seq, event_id, status, detail, reported_by, "
-                        + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows,
-                e -> new Object[] {e.deploymentId(), e.seq(), e.eventId(), e.status().wire(), e.detail(), source.wire(), now});
+        Rows.insertAll(c, "deployment_events", BATCH_COLUMNS, rows, e -> new Object[] {e.deploymentId(), e.seq(),
+                e.eventId(), e.status().wire(), e.detail(), source.wire(), now});
         Map<DeploymentStatus, Long> byStatus = new EnumMap<>(DeploymentStatus.class);
         rows.forEach(e -> byStatus.merge(e.status(), 1L, Long::sum));
         byStatus.forEach((status, n) -> countAppended(status, source, n));
