@@ -104,13 +104,13 @@ public final class ControlPlane implements AutoCloseable {
             RobotRegistry robots = new RobotRegistry(db, clock);
             DeploymentViews views = new DeploymentViews(db, robots::flushPresence);
             IdempotentRequests idempotency = new IdempotentRequests(db, clock, config.idempotencyKeyTtl());
+            ChunkStore chunks = new ChunkStore(store);
             HttpApi.Services services = new HttpApi.Services(signer, store,
-                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize(),
-                            new ChunkIndexer(new ChunkStore(store))),
+                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize(), new ChunkIndexer(chunks)),
                     new ReleasePublisher(db, clock), robots, new FleetRegistry(db, clock),
                     new DeploymentCreator(db, clock, views), new DeploymentCanceller(db, clock, views),
                     idempotency, views, new DispatchedWork(db), new RobotReports(db, clock),
-                    new ReleaseSignatures(db, clock), new RobotTokenRotation(db, clock),
+                    new ReleaseSignatures(db, clock, chunks), new RobotTokenRotation(db, clock),
                     new OperatorTokens(db, clock, operatorToken), new Organisations(db, clock),
                     new StatusReads(db, robots::flushPresence));
             List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
