@@ -52,15 +52,18 @@ public final class DeltaDownloads {
     }
 
     private final ChunkCache cache;
+    /** STATE/releases: the extracted tarball releases, read back through their {@link TarLayout}s. */
+    private final Path releases;
     private final long cacheBound;
     private final Supplier<OkHttpClient> http;
     private final ReleaseTrust trust;
     private final Runnable afterFirstBatch;
     private final DownloadTally tally;
 
-    private DeltaDownloads(ChunkCache cache, long cacheBound, Supplier<OkHttpClient> http, ReleaseTrust trust,
-                           Runnable afterFirstBatch, DownloadTally tally) {
+    private DeltaDownloads(ChunkCache cache, Path releases, long cacheBound, Supplier<OkHttpClient> http,
+                           ReleaseTrust trust, Runnable afterFirstBatch, DownloadTally tally) {
         this.cache = cache;
+        this.releases = releases;
         this.cacheBound = cacheBound;
         this.http = http;
         this.trust = trust;
@@ -76,13 +79,14 @@ public final class DeltaDownloads {
     public static DeltaDownloads in(Path stateDir, long cacheBound, Supplier<OkHttpClient> http, ReleaseTrust trust,
                                     Runnable afterFirstBatch) {
         Path dir = stateDir.resolve("chunk-cache");
-        return new DeltaDownloads(cacheBound > 0 ? new ChunkCache(dir) : null, cacheBound, http, trust,
-                afterFirstBatch, new DownloadTally(dir.resolve("tally")));
+        return new DeltaDownloads(cacheBound > 0 ? new ChunkCache(dir) : null,
+                stateDir.resolve("releases").toAbsolutePath().normalize(),
+                cacheBound, http, trust, afterFirstBatch, new DownloadTally(dir.resolve("tally")));
     }
 
     /** Whole downloads only, no cache (tests and robots without --chunk-cache). */
     public static DeltaDownloads off() {
-        return new DeltaDownloads(null, 0, null, null, null, null);
+        return new DeltaDownloads(null, null, 0, null, null, null, null);
     }
 
     public Fetched download(AgentApi.Deployment d, ArtifactDownloader full)
@@ -121,12 +125,16 @@ public final class DeltaDownloads {
             return whole(d, full, index, source.wireBytes(), null);
         }
         Map<String, ChunkIndex.Chunk> missing = new LinkedHashMap<>();
+        for (ChunkIndex.Chunk c : index.chunks()) {
+            if (!cache.has(c.sha256())) {
+                missing.putIfAbsent(c.sha256(), c);
+            }
+        }
+        seedFromInstalled(d, missing);
         long cachedBytes = 0;
         for (ChunkIndex.Chunk c : index.chunks()) {
-            if (cache.has(c.sha256())) {
+            if (!missing.containsKey(c.sha256())) {
                 cachedBytes += c.size();
-            } else {
-                missing.putIfAbsent(c.sha256(), c);
             }
         }
         if (cachedBytes == 0) { // a cold cache: one plain download is faster than thousands of chunks
@@ -141,7 +149,7 @@ public final class DeltaDownloads {
         if (bad != null) {
             return whole(d, full, index, source.wireBytes(), "chunk " + bad + " failed its SHA-256 check twice");
         }
-        ArtifactDownloader.Result rebuilt = rebuild(index, part);
+        ArtifactDownloader.Result rebuilt = rebuild(d, index, part);
         if (rebuilt == null) {
             return whole(d, full, index, source.wireBytes(), "the rebuilt content is not the indexed one");
         }
@@ -255,10 +263,11 @@ public final class DeltaDownloads {
     }
 
     /** Writes the content from cached chunks to the part file; null when the whole stream does not match. */
-    private ArtifactDownloader.Result rebuild(ChunkIndex index, Path part)
+    private ArtifactDownloader.Result rebuild(AgentApi.Deployment d, ChunkIndex index, Path part)
             throws DownloadInterruptedException, IOException {
         Path tmp = part.resolveSibling(part.getFileName() + ".delta");
         MessageDigest whole = Sha256.newDigest();
+        TarLayout.Recorder layout = index.over() == ChunkIndex.Over.GUNZIPPED ? new TarLayout.Recorder() : null;
         long size = 0;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             for (ChunkIndex.Chunk c : index.chunks()) {
@@ -269,6 +278,9 @@ public final class DeltaDownloads {
                 }
                 out.write(data);
                 whole.update(data);
+                if (layout != null) {
+                    layout.write(data, 0, data.length);
+                }
                 size += data.length;
             }
         } catch (DownloadInterruptedException e) {
@@ -291,6 +303,9 @@ public final class DeltaDownloads {
             return null;
         }
         Files.move(tmp, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (layout != null) {
+            cache.keepLayout(d.artifact().sha256(), layout.finish(d.release().id()));
+        }
         return new ArtifactDownloader.Result(part, size, sha, 0);
     }
 
@@ -323,13 +338,62 @@ public final class DeltaDownloads {
         return new Fetched(r, bytes, method);
     }
 
+    /**
+     * Puts in the cache the {@code missing} chunks that installed releases (those with a kept index and layout,
+     * extracted under STATE/releases) still hold on disk, each checked against its SHA-256, and takes them off
+     * {@code missing}. Best effort: an unreadable or changed file only means its chunks are fetched.
+     */
+    private void seedFromInstalled(AgentApi.Deployment d, Map<String, ChunkIndex.Chunk> missing) throws IOException {
+        for (String artifact : cache.laidOut()) {
+            if (missing.isEmpty()) {
+                return;
+            }
+            TarLayout layout = artifact.equals(d.artifact().sha256()) ? null : cache.layout(artifact);
+            ChunkIndex old = layout == null ? null : cache.keptIndex(artifact);
+            Path dir = layout == null ? null : releases.resolve(layout.releaseId).normalize();
+            if (old == null || !dir.startsWith(releases) || !Files.isDirectory(dir)
+                    || old.contentSize() != layout.contentSize) {
+                continue;
+            }
+            int chunks = 0;
+            long bytes = 0;
+            try (TarLayout.Reader reader = layout.reader(dir)) {
+                for (ChunkIndex.Chunk c : old.chunks()) {
+                    if (!missing.containsKey(c.sha256())) {
+                        continue;
+                    }
+                    byte[] data = reader.read(c.offset(), c.size());
+                    if (data != null && c.sha256().equals(ChunkCache.sha256Of(data, data.length))) {
+                        cache.put(c.sha256(), data, data.length);
+                        missing.remove(c.sha256());
+                        chunks++;
+                        bytes += c.size();
+                    }
+                }
+            } catch (IOException e) {
+                Log.warn().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
+                        .kv("outcome", "not-seeded").kv("from_release", layout.releaseId)
+                        .msg("cannot read the installed release back for the chunk cache: " + e.getMessage()).emit();
+            }
+            if (chunks > 0) {
+                Log.info().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
+                        .kv("outcome", "seeded").kv("from_release", layout.releaseId).kv("chunks", chunks)
+                        .kv("bytes", bytes).msg("chunk cache seeded from an installed release").emit();
+            }
+        }
+    }
+
     /** Stores the chunks of a verified whole download (best effort: a mismatch stops it, nothing else). */
     private void seed(AgentApi.Deployment d, Path file, ChunkIndex index) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              InputStream in = index.over() == ChunkIndex.Over.GUNZIPPED ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] buf = new byte[index.maxSize()];
+            TarLayout.Recorder layout = index.over() == ChunkIndex.Over.GUNZIPPED ? new TarLayout.Recorder() : null;
             for (ChunkIndex.Chunk c : index.chunks()) {
                 int n = in.readNBytes(buf, 0, c.size());
+                if (layout != null) {
+                    layout.write(buf, 0, n);
+                }
                 if (n != c.size() || !c.sha256().equals(ChunkCache.sha256Of(buf, n))) {
                     Log.warn().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
                             .kv("outcome", "not-seeded").kv("chunk", c.sha256())
@@ -340,6 +404,9 @@ public final class DeltaDownloads {
                 if (!cache.has(c.sha256())) {
                     cache.put(c.sha256(), buf, n);
                 }
+            }
+            if (layout != null) {
+                cache.keepLayout(d.artifact().sha256(), layout.finish(d.release().id()));
             }
         } catch (java.util.zip.ZipException e) {
             Log.warn().kv("deployment", d.id()).kv("step", "download").kv("outcome", "not-seeded")

@@ -1,9 +1,9 @@
 package dev.roboflare.controlplane.chunks;
 
+import dev.roboflare.protocol.TarHeaders;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -69,7 +69,7 @@ final class TarEntryStarts extends FilterInputStream implements FastCdc.Boundari
             if (have + take < BLOCK) {
                 break; // the rest of this header comes with the next read
             }
-            long dataSize = dataSize(header);
+            long dataSize = TarHeaders.dataSize(header);
             if (dataSize < 0) {
                 done = true;
                 break;
@@ -78,49 +78,5 @@ final class TarEntryStarts extends FilterInputStream implements FastCdc.Boundari
             nextHeader += BLOCK + (dataSize + BLOCK - 1) / BLOCK * BLOCK;
         }
         pos = end;
-    }
-
-    /** The bytes of data after this header, or -1 when it is not a valid header. */
-    static long dataSize(byte[] h) {
-        long stored = octal(h, 148, 8);
-        if (stored < 0) {
-            return -1;
-        }
-        long sum = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            sum += (i >= 148 && i < 156) ? ' ' : h[i] & 0xff;
-        }
-        if (sum != stored) {
-            return -1;
-        }
-        byte type = h[156];
-        if (type >= '1' && type <= '6') { // links, devices, directories, fifos carry no data
-            return 0;
-        }
-        if ((h[124] & 0x80) != 0) { // GNU base-256 size, for files of 8 GiB and more
-            long size = 0;
-            for (int i = 125; i < 136; i++) {
-                size = (size << 8) | (h[i] & 0xff);
-            }
-            return size < 0 ? -1 : size;
-        }
-        return octal(h, 124, 12);
-    }
-
-    /** An octal field padded with spaces or NULs, or -1. */
-    private static long octal(byte[] h, int at, int len) {
-        String s = new String(h, at, len, StandardCharsets.US_ASCII).replace('\0', ' ').trim();
-        if (s.isEmpty() || s.length() > 21) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '7') {
-                return -1;
-            }
-            v = v * 8 + (c - '0');
-        }
-        return v;
     }
 }

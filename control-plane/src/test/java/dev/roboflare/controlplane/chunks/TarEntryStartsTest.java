@@ -144,9 +144,9 @@ class TarEntryStartsTest {
     @Test
     void readsTheSizeOfAHeader() {
         byte[] t = tar(Map.of("x", new byte[1234]));
-        assertThat(TarEntryStarts.dataSize(java.util.Arrays.copyOf(t, 512))).isEqualTo(1234);
+        assertThat(dev.roboflare.protocol.TarHeaders.dataSize(java.util.Arrays.copyOf(t, 512))).isEqualTo(1234);
         t[0] ^= 1; // the checksum no longer adds up
-        assertThat(TarEntryStarts.dataSize(java.util.Arrays.copyOf(t, 512))).isEqualTo(-1);
-        assertThat(TarEntryStarts.dataSize(new byte[512])).isEqualTo(-1);
+        assertThat(dev.roboflare.protocol.TarHeaders.dataSize(java.util.Arrays.copyOf(t, 512))).isEqualTo(-1);
+        assertThat(dev.roboflare.protocol.TarHeaders.dataSize(new byte[512])).isEqualTo(-1);
     }
 }
