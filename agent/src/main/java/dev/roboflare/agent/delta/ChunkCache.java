@@ -66,6 +66,30 @@ final class ChunkCache {
         }
     }
 
+    /**
+     * {@link #readUnchecked} into {@code buf} (no allocation per chunk: a rebuild reads thousands); the length read,
+     * or -1 when the chunk is not here (one larger than {@code buf} is damaged: it is deleted).
+     */
+    int readUnchecked(String sha256, byte[] buf) throws IOException {
+        boolean tooLarge;
+        int n;
+        try (var ch = java.nio.channels.FileChannel.open(chunkPath(sha256))) {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                // a chunk file is read whole
+            }
+            tooLarge = ch.position() < ch.size();
+            n = bb.position();
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        if (tooLarge) {
+            Files.deleteIfExists(chunkPath(sha256));
+            return -1;
+        }
+        return n;
+    }
+
     /** Stores a verified chunk (temp file and rename: a chunk is never seen half-written). */
     void put(String sha256, byte[] data, int length) throws IOException {
         Path target = chunkPath(sha256);

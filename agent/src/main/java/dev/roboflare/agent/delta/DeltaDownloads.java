@@ -11,13 +11,14 @@ import dev.roboflare.protocol.ChunkIndex;
 import dev.roboflare.protocol.ReleaseStatement;
 import dev.roboflare.protocol.Sha256;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -269,19 +270,25 @@ public final class DeltaDownloads {
         MessageDigest whole = Sha256.newDigest();
         TarLayout.Recorder layout = index.over() == ChunkIndex.Over.GUNZIPPED ? new TarLayout.Recorder() : null;
         long size = 0;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        byte[] data = new byte[index.maxSize()];
+        // straight from each chunk file into the part file, one buffer, no copies in between
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             for (ChunkIndex.Chunk c : index.chunks()) {
-                byte[] data = cache.readUnchecked(c.sha256());
-                if (data == null) { // evicted meanwhile (another process trimming?): the retry fetches it
+                int n = cache.readUnchecked(c.sha256(), data);
+                if (n < 0) { // evicted meanwhile (another process trimming?): the retry fetches it
                     throw new DownloadInterruptedException("chunk " + c.sha256() + " left the chunk cache; fetching "
                             + "it again", 0);
                 }
-                out.write(data);
-                whole.update(data);
-                if (layout != null) {
-                    layout.write(data, 0, data.length);
+                ByteBuffer bb = ByteBuffer.wrap(data, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
                 }
-                size += data.length;
+                whole.update(data, 0, n);
+                if (layout != null) {
+                    layout.write(data, 0, n);
+                }
+                size += n;
             }
         } catch (DownloadInterruptedException e) {
             Files.deleteIfExists(tmp);
@@ -351,7 +358,7 @@ public final class DeltaDownloads {
             TarLayout layout = artifact.equals(d.artifact().sha256()) ? null : cache.layout(artifact);
             ChunkIndex old = layout == null ? null : cache.keptIndex(artifact);
             Path dir = layout == null ? null : releases.resolve(layout.releaseId).normalize();
-            if (old == null || !dir.startsWith(releases) || !Files.isDirectory(dir)
+            if (old == null || !dir.startsWith(releases) || dir.equals(releases) || !Files.isDirectory(dir)
                     || old.contentSize() != layout.contentSize) {
                 continue;
             }
