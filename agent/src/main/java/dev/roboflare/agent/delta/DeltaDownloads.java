@@ -131,7 +131,16 @@ public final class DeltaDownloads {
                 missing.putIfAbsent(c.sha256(), c);
             }
         }
-        seedFromInstalled(d, missing);
+        try (InstalledSeeds seeds = InstalledSeeds.of(cache, releases, a.sha256())) {
+            return delta(d, full, source, index, part, missing, seeds);
+        }
+    }
+
+    /** The delta proper, once the index is accepted and the chunks the cache lacks are known. */
+    private Fetched delta(AgentApi.Deployment d, ArtifactDownloader full, ChunkSource source, ChunkIndex index,
+                          Path part, Map<String, ChunkIndex.Chunk> missing, InstalledSeeds seeds)
+            throws DownloadInterruptedException, IOException {
+        seedFromInstalled(d, missing, seeds);
         long cachedBytes = 0;
         for (ChunkIndex.Chunk c : index.chunks()) {
             if (!missing.containsKey(c.sha256())) {
@@ -150,7 +159,13 @@ public final class DeltaDownloads {
         if (bad != null) {
             return whole(d, full, index, source.wireBytes(), "chunk " + bad + " failed its SHA-256 check twice");
         }
-        ArtifactDownloader.Result rebuilt = rebuild(d, index, part);
+        ArtifactDownloader.Result rebuilt = rebuild(d, index, part, seeds);
+        if (rebuilt == null && seeds.usedAny()) { // a file of an installed release changed since: the cache alone
+            Log.notice().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
+                    .kv("outcome", "seed-changed").msg("an installed release's files no longer hold the chunks they "
+                            + "held; rebuilding from the chunk cache alone").emit();
+            rebuilt = rebuild(d, index, part, InstalledSeeds.none());
+        }
         if (rebuilt == null) {
             return whole(d, full, index, source.wireBytes(), "the rebuilt content is not the indexed one");
         }
@@ -264,18 +279,22 @@ public final class DeltaDownloads {
     }
 
     /** Writes the content from cached chunks to the part file; null when the whole stream does not match. */
-    private ArtifactDownloader.Result rebuild(AgentApi.Deployment d, ChunkIndex index, Path part)
-            throws DownloadInterruptedException, IOException {
+    private ArtifactDownloader.Result rebuild(AgentApi.Deployment d, ChunkIndex index, Path part,
+                                              InstalledSeeds seeds) throws DownloadInterruptedException, IOException {
         Path tmp = part.resolveSibling(part.getFileName() + ".delta");
         MessageDigest whole = Sha256.newDigest();
         TarLayout.Recorder layout = index.over() == ChunkIndex.Over.GUNZIPPED ? new TarLayout.Recorder() : null;
         long size = 0;
         byte[] data = new byte[index.maxSize()];
-        // straight from each chunk file into the part file, one buffer, no copies in between
+        // from an installed release's files where they hold the chunk (large files read in order), else from the
+        // chunk cache; one buffer, straight into the part file
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (ChunkIndex.Chunk c : index.chunks()) {
-                int n = cache.readUnchecked(c.sha256(), data);
+                int n = seeds.read(c.sha256(), data);
+                if (n < 0) {
+                    n = cache.readUnchecked(c.sha256(), data);
+                }
                 if (n < 0) { // evicted meanwhile (another process trimming?): the retry fetches it
                     throw new DownloadInterruptedException("chunk " + c.sha256() + " left the chunk cache; fetching "
                             + "it again", 0);
@@ -297,6 +316,9 @@ public final class DeltaDownloads {
         String sha = Sha256.hex(whole);
         if (size != index.contentSize() || !sha.equals(index.contentSha256())) {
             Files.deleteIfExists(tmp);
+            if (seeds.usedAny()) {
+                return null; // the caller rebuilds from the cache alone
+            }
             String damaged = null;
             for (ChunkIndex.Chunk c : index.chunks()) { // each chunk was checked on arrival: find what rotted since
                 if (cache.has(c.sha256()) && cache.read(c.sha256()) == null) {
@@ -346,47 +368,32 @@ public final class DeltaDownloads {
     }
 
     /**
-     * Puts in the cache the {@code missing} chunks that installed releases (those with a kept index and layout,
-     * extracted under STATE/releases) still hold on disk, each checked against its SHA-256, and takes them off
-     * {@code missing}. Best effort: an unreadable or changed file only means its chunks are fetched.
+     * Puts in the cache the {@code missing} chunks that installed releases still hold on disk, each checked against
+     * its SHA-256, and takes them off {@code missing}. Best effort: a changed file only means its chunks are fetched.
      */
-    private void seedFromInstalled(AgentApi.Deployment d, Map<String, ChunkIndex.Chunk> missing) throws IOException {
-        for (String artifact : cache.laidOut()) {
-            if (missing.isEmpty()) {
-                return;
-            }
-            TarLayout layout = artifact.equals(d.artifact().sha256()) ? null : cache.layout(artifact);
-            ChunkIndex old = layout == null ? null : cache.keptIndex(artifact);
-            Path dir = layout == null ? null : releases.resolve(layout.releaseId).normalize();
-            if (old == null || !dir.startsWith(releases) || dir.equals(releases) || !Files.isDirectory(dir)
-                    || old.contentSize() != layout.contentSize) {
+    private void seedFromInstalled(AgentApi.Deployment d, Map<String, ChunkIndex.Chunk> missing,
+                                   InstalledSeeds seeds) throws IOException {
+        int chunks = 0;
+        long bytes = 0;
+        byte[] buf = null;
+        for (var it = missing.values().iterator(); it.hasNext(); ) {
+            ChunkIndex.Chunk c = it.next();
+            if (!seeds.has(c.sha256())) {
                 continue;
             }
-            int chunks = 0;
-            long bytes = 0;
-            try (TarLayout.Reader reader = layout.reader(dir)) {
-                for (ChunkIndex.Chunk c : old.chunks()) {
-                    if (!missing.containsKey(c.sha256())) {
-                        continue;
-                    }
-                    byte[] data = reader.read(c.offset(), c.size());
-                    if (data != null && c.sha256().equals(ChunkCache.sha256Of(data, data.length))) {
-                        cache.put(c.sha256(), data, data.length);
-                        missing.remove(c.sha256());
-                        chunks++;
-                        bytes += c.size();
-                    }
-                }
-            } catch (IOException e) {
-                Log.warn().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
-                        .kv("outcome", "not-seeded").kv("from_release", layout.releaseId)
-                        .msg("cannot read the installed release back for the chunk cache: " + e.getMessage()).emit();
+            buf = buf == null || buf.length < c.size() ? new byte[Math.max(c.size(), 1 << 18)] : buf;
+            int n = seeds.read(c.sha256(), buf);
+            if (n == c.size() && c.sha256().equals(ChunkCache.sha256Of(buf, n))) {
+                cache.put(c.sha256(), buf, n);
+                it.remove();
+                chunks++;
+                bytes += n;
             }
-            if (chunks > 0) {
-                Log.info().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
-                        .kv("outcome", "seeded").kv("from_release", layout.releaseId).kv("chunks", chunks)
-                        .kv("bytes", bytes).msg("chunk cache seeded from an installed release").emit();
-            }
+        }
+        if (chunks > 0) {
+            Log.info().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
+                    .kv("outcome", "seeded").kv("chunks", chunks).kv("bytes", bytes)
+                    .msg("chunk cache seeded from installed releases").emit();
         }
     }
 

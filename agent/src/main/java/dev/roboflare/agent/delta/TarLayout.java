@@ -123,10 +123,15 @@ final class TarLayout {
 
         /** The tar's bytes {@code [offset, offset + length)}, or null when a file they need is not readable. */
         byte[] read(long offset, int length) throws IOException {
-            if (offset < 0 || offset + length > contentSize) {
-                return null;
-            }
             byte[] out = new byte[length];
+            return read(offset, length, out) ? out : null;
+        }
+
+        /** {@link #read(long, int)} into {@code out}; false when a file they need is not readable. */
+        boolean read(long offset, int length, byte[] out) throws IOException {
+            if (offset < 0 || offset + length > contentSize || length > out.length) {
+                return false;
+            }
             int done = 0;
             int i = firstFileEndingAfter(offset);
             while (done < length) {
@@ -134,8 +139,8 @@ final class TarLayout {
                 FileData f = i < files.size() ? files.get(i) : null;
                 if (f != null && at >= f.offset()) { // inside file i
                     int n = (int) Math.min(length - done, f.offset() + f.size() - at);
-                    if (!readFile(i, at - f.offset(), out, done, n)) {
-                        return null;
+                    if (n > 0 && !readFile(i, at - f.offset(), out, done, n)) {
+                        return false;
                     }
                     done += n;
                     i++;
@@ -148,7 +153,7 @@ final class TarLayout {
                 System.arraycopy(inflated, (int) restAt, out, done, n);
                 done += n;
             }
-            return out;
+            return true;
         }
 
         private int firstFileEndingAfter(long offset) {

@@ -133,4 +133,46 @@ class TarLayoutTest {
         assertThat(TarHeaders.relative("../etc/passwd")).isNull();
         assertThat(TarHeaders.relative("./a//b/")).isEqualTo("a/b");
     }
+
+    @Test
+    void installedSeedsGiveTheChunksOfReleasesStillExtractedAndNeverOfTheOneBeingRebuilt() throws IOException {
+        byte[] tar = tar(TarArchiveOutputStream.LONGFILE_POSIX);
+        Path releases = Files.createDirectories(tmp.resolve("releases"));
+        Path dir = extract(tar);
+        Files.move(dir, releases.resolve("rel-1"));
+        ChunkCache cache = new ChunkCache(tmp.resolve("cache"));
+        java.util.List<dev.roboflare.protocol.ChunkIndex.Chunk> chunks = new java.util.ArrayList<>();
+        for (int off = 0; off < tar.length; off += 65_536) {
+            int size = Math.min(65_536, tar.length - off);
+            chunks.add(new dev.roboflare.protocol.ChunkIndex.Chunk(
+                    ChunkCache.sha256Of(Arrays.copyOfRange(tar, off, off + size), size), off, size));
+        }
+        var index = new dev.roboflare.protocol.ChunkIndex(dev.roboflare.protocol.ChunkIndex.Over.GUNZIPPED, 1, 65_536,
+                65_536, tar.length, "0".repeat(64), chunks);
+        String artifact = "a".repeat(64);
+        cache.keepIndex(artifact, index.encode());
+        TarLayout.Recorder recorder = new TarLayout.Recorder();
+        recorder.write(tar, 0, tar.length);
+        cache.keepLayout(artifact, recorder.finish("rel-1"));
+
+        byte[] buf = new byte[65_536];
+        try (InstalledSeeds seeds = InstalledSeeds.of(cache, releases, "b".repeat(64))) {
+            assertThat(seeds.usedAny()).isFalse();
+            for (var c : chunks) {
+                assertThat(seeds.read(c.sha256(), buf)).isEqualTo(c.size());
+                assertThat(ChunkCache.sha256Of(buf, c.size())).isEqualTo(c.sha256());
+            }
+            assertThat(seeds.usedAny()).isTrue();
+            assertThat(seeds.read("f".repeat(64), buf)).isEqualTo(-1);
+        }
+        try (InstalledSeeds seeds = InstalledSeeds.of(cache, releases, artifact)) {
+            assertThat(seeds.has(chunks.get(0).sha256())).as("the artifact being rebuilt").isFalse();
+        }
+        Files.delete(releases.resolve("rel-1").resolve("share/model.bin")); // a file gone: its chunks are not given
+        try (InstalledSeeds seeds = InstalledSeeds.of(cache, releases, "b".repeat(64))) {
+            var last = chunks.get(chunks.size() - 2);
+            assertThat(seeds.read(last.sha256(), buf)).isEqualTo(-1);
+            assertThat(seeds.read(chunks.get(0).sha256(), buf)).isEqualTo(chunks.get(0).size());
+        }
+    }
 }
