@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The chunks installed releases hold on disk (a kept index and {@link TarLayout} per release still extracted under
  * STATE/releases), read back from the release's own files: a few large files read in order, where the same bytes in
- * the chunk cache are thousands of small files (on a cold page cache, twice as slow to read on a spinning disk). Not
+ * the chunk cache are thousands of small files (slower to read on a cold page cache of a spinning disk). Not
  * checked here: the rebuild hashes the whole stream anyway and, when that fails, rebuilds from the cache alone.
  */
 final class InstalledSeeds implements AutoCloseable {

@@ -142,7 +142,9 @@ public final class FastCdc {
             if (start == end) {
                 return;
             }
-            long b = boundaries.firstAfter(consumed);
+            // the first boundary this chunk could end on: those closer than min to its start never can, and no
+            // later chunk starts before start + min either
+            long b = boundaries.firstAfter(consumed + min - 1);
             int ahead = b < 0 || b - consumed > max ? -1 : (int) (b - consumed);
             int len = cut(buf, start, end - start, ahead);
             sink.chunk(buf, start, len);

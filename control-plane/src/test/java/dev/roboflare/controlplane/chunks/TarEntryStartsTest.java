@@ -136,6 +136,24 @@ class TarEntryStartsTest {
     }
 
     @Test
+    void anEntryTooCloseToCutAtDoesNotHideTheNextOne() throws Exception {
+        for (int seed = 0; seed < 8; seed++) {
+            Random r = new Random(200 + seed);
+            Map<String, byte[]> v1 = new LinkedHashMap<>();
+            v1.put("a.bin", random(r, 20_000));
+            v1.put("tiny", random(r, 100)); // starts a chunk, and the next entry is 1 KiB after it
+            v1.put("b.bin", random(r, 30_000));
+            v1.put("c.bin", random(r, 200_000));
+            Map<String, byte[]> v2 = new LinkedHashMap<>(v1);
+            v2.put("c.bin", random(r, 200_000));
+            long entry = 512 + 200_192;
+            assertThat(newBytes(chunks(tar(v1), true, 1 << 20), chunks(tar(v2), true, 1 << 20)))
+                    .as("seed %d: c.bin's entry and the end-of-archive blocks after it", seed)
+                    .isEqualTo(entry + 1024);
+        }
+    }
+
+    @Test
     void notATarCutsByContentAlone() throws Exception {
         byte[] blob = random(new Random(7), 2_000_000);
         assertThat(chunks(blob, true, 1 << 20)).usingRecursiveComparison().isEqualTo(chunks(blob, false, 1 << 20));
