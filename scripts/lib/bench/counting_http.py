@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""A static HTTP server for the delta bench's casync store that counts the body bytes it sends.
+"""A static HTTP server for the delta bench's casync store that counts the bytes it sends.
 
 Usage: counting_http.py DIR PORT_FILE
-Serves DIR on a free loopback port (written to PORT_FILE). GET /__bytes answers the body bytes sent so far (that
-request itself not counted) and starts the count again, so each casync run reads what its link carried.
+Serves DIR on a free loopback port (written to PORT_FILE) over HTTP/1.1 with keep-alive, as a real web server
+would. GET /__bytes answers the bytes sent so far, status lines and headers included (casync asks once a chunk,
+so they are part of what its link carries; the agent counts its responses' headers the same way), that request
+itself not counted, and starts the count again, so each casync run reads what its link carried.
 """
 import functools
 import http.server
@@ -16,6 +18,14 @@ sent = [0]
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def flush_headers(self):
+        if self.path != "/__bytes" and hasattr(self, "_headers_buffer"):
+            with lock:
+                sent[0] += sum(len(h) for h in self._headers_buffer)
+        super().flush_headers()
+
     def do_GET(self):
         if self.path == "/__bytes":
             with lock:

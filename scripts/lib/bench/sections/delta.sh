@@ -54,23 +54,16 @@ bench_delta() {
     rel=$(publish "$dir/v$r.tar.gz" app_tarball "1.0.$r" "$manifest")
     t1=$(now_us)
     upload_ms=$(((t1 - t0) / 1000))
-    before=$(phase_seconds "$metrics_port")
-    dep=$(deploy "$rel" robot "$robot")
-    status=$(await_final "$dep" 3600)
-    [[ $status == applied ]] || die "release 1.0.$r ended $status; see $dir/agent/agent.log"
-    after=$(phase_seconds "$metrics_port")
-    rf_fetch_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2) * 1000 }')
-    rf_apply_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2 + $6 - $3) * 1000 }')
-    rf_bytes=$(api GET "/api/deployments/$dep/events" | grep -o 'bytes_downloaded=[0-9]* via=[a-z]*' | tail -1)
-    [[ $rf_bytes == *via=delta ]] || die "release 1.0.$r was not a delta download ($rf_bytes); see $dir/agent/agent.log"
-    rf_bytes=${rf_bytes#bytes_downloaded=}
-    rf_bytes=${rf_bytes% via=*}
+    # Each apply starts with nothing left to write back (the upload's 2 x 500 MiB, the other robot's release are
+    # flushed first), and the two robots take turns going first, so neither pays for the other's writes.
     local whole_ms
-    before=$(phase_seconds "$whole_port")
-    status=$(await_final "$(deploy "$rel" robot "$whole_robot")" 3600)
-    [[ $status == applied ]] || die "release 1.0.$r ended $status on the no-cache robot; see $dir/whole/agent.log"
-    after=$(phase_seconds "$whole_port")
-    whole_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2 + $6 - $3) * 1000 }')
+    if ((r % 2)); then
+      delta_apply "$rel" "$r"
+      whole_apply "$rel" "$r"
+    else
+      whole_apply "$rel" "$r"
+      delta_apply "$rel" "$r"
+    fi
 
     t0=$(now_us)
     casync make --store="$dir/casync/store" "$dir/casync/v$r.caibx" "$dir/v$r.tar" >/dev/null
@@ -78,6 +71,7 @@ bench_delta() {
     make_ms=$(((t1 - t0) / 1000))
     curl -sf "$store_url/__bytes" >/dev/null # start counting
     rm -f "$dir/casync/out/v$r.tar"
+    sync
     t0=$(now_us)
     casync extract --store="$store_url/store" --seed="$dir/v$((r - 1)).tar" "$store_url/v$r.caibx" \
       "$dir/casync/out/v$r.tar" >/dev/null 2>&1 || die "casync extract of v$r failed"
@@ -105,6 +99,34 @@ bench_delta() {
   agent_stop "$pid"
   agent_stop "$whole_pid"
   cp_stop
+}
+
+# delta_apply RELEASE N: the cached robot applies it; sets rf_fetch_ms, rf_apply_ms, rf_bytes (the caller's locals)
+delta_apply() {
+  local rel=$1 r=$2 before after dep status
+  sync
+  before=$(phase_seconds "$metrics_port")
+  dep=$(deploy "$rel" robot "$robot")
+  status=$(await_final "$dep" 3600)
+  [[ $status == applied ]] || die "release 1.0.$r ended $status; see $dir/agent/agent.log"
+  after=$(phase_seconds "$metrics_port")
+  rf_fetch_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2) * 1000 }')
+  rf_apply_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2 + $6 - $3) * 1000 }')
+  rf_bytes=$(api GET "/api/deployments/$dep/events" | grep -o 'bytes_downloaded=[0-9]* via=[a-z]*' | tail -1)
+  [[ $rf_bytes == *via=delta ]] || die "release 1.0.$r was not a delta download ($rf_bytes); see $dir/agent/agent.log"
+  rf_bytes=${rf_bytes#bytes_downloaded=}
+  rf_bytes=${rf_bytes% via=*}
+}
+
+# whole_apply RELEASE N: the robot without a cache applies it; sets whole_ms
+whole_apply() {
+  local rel=$1 r=$2 before after status
+  sync
+  before=$(phase_seconds "$whole_port")
+  status=$(await_final "$(deploy "$rel" robot "$whole_robot")" 3600)
+  [[ $status == applied ]] || die "release 1.0.$r ended $status on the no-cache robot; see $dir/whole/agent.log"
+  after=$(phase_seconds "$whole_port")
+  whole_ms=$(echo "$before $after" | awk '{ printf "%d", ($4 - $1 + $5 - $2 + $6 - $3) * 1000 }')
 }
 
 # delta_version DIR N CHANGED_MIB: DIR/vN.tar and DIR/vN.tar.gz with a fresh CHANGED_MIB MiB share/calibration.bin

@@ -110,12 +110,13 @@ public final class ControlPlane implements AutoCloseable {
             DeploymentCanceller canceller = new DeploymentCanceller(db, clock, views);
             IdempotentDeployments deployments = new IdempotentDeployments(new DeploymentCreator(db, clock), idempotency);
             OperatorTokens operatorTokens = new OperatorTokens(db, clock, operatorToken);
+            ChunkStore chunks = new ChunkStore(store);
             Services services = new Services(signer, store,
-                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize(),
-                            new ChunkIndexer(new ChunkStore(store))),
+                    new ArtifactCatalog(store, db, clock, config.maxArtifactSize(), new ChunkIndexer(chunks)),
                     new ReleasePublisher(db, clock), robots, new FleetRegistry(db, clock), deployments, canceller,
-                    views, new DispatchedWork(db), new RobotReports(db, clock), new ReleaseSignatures(db, clock),
-                    new RobotTokenRotation(db, clock), operatorTokens, new Organisations(db, clock));
+                    views, new DispatchedWork(db), new RobotReports(db, clock),
+                    new ReleaseSignatures(db, clock, chunks), new RobotTokenRotation(db, clock), operatorTokens,
+                    new Organisations(db, clock));
             List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
             Javalin app = HttpApi.create(services, config.publicUrl(), config.downloadUrlTtl(),
                     config.agentPollInterval(), config.httpsForBrowsers(), clock, c -> {

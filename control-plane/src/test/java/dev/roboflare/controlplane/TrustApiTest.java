@@ -71,6 +71,55 @@ class TrustApiTest {
                 Base64.getDecoder().decode(d.get("signature").get("signature").asText()))).isTrue();
     }
 
+    private static String signed(ReleaseStatement s, KeyPair key) throws Exception {
+        byte[] bytes = WireJson.lenient().writeValueAsBytes(s);
+        return "{\"statement\":\"" + Base64.getEncoder().encodeToString(bytes) + "\",\"signature\":\""
+                + Base64.getEncoder().encodeToString(ReleaseKeys.sign(key.getPrivate(), bytes)) + "\",\"key_id\":\""
+                + ReleaseKeys.keyId(key.getPublic()) + "\"}";
+    }
+
+    private ReleaseStatement statement(String releaseId, String contentSha256, Long contentSize) {
+        JsonNode release = server.get("/api/releases/" + releaseId).json();
+        JsonNode artifact = server.get("/api/artifacts/" + release.get("artifact_id").asText()).json();
+        return new ReleaseStatement(ReleaseStatement.TYPE, releaseId, release.get("semver").asText(),
+                ArtifactKind.fromWire(artifact.get("kind").asText()), artifact.get("sha256").asText(),
+                artifact.get("size").asLong(), ReleaseStatement.manifestSha256(release.get("manifest_json")),
+                Instant.now(), Instant.now().plusSeconds(3600), null, contentSha256, contentSize);
+    }
+
+    @Test
+    void aStatementsContentDigestMustBeTheUncompressedTarTheControlPlaneMeasuredAtUpload() throws Exception {
+        KeyPair key = ReleaseKeys.generate();
+        byte[] tar = ChunkApiTest.random(31, 400_000);
+        String artifact = server.upload("app_tarball", "content-app", ChunkApiTest.gzip(tar)).json().get("id")
+                .asText();
+        String releaseId = server.releaseId(artifact, "1.0.0");
+        String sha = ChunkApiTest.sha256(tar);
+        String path = "/api/releases/" + releaseId + "/signatures";
+
+        TestServer.Reply wrongDigest = server.post(path, signed(statement(releaseId, ChunkApiTest.sha256(new byte[1]),
+                (long) tar.length), key));
+        assertThat(wrongDigest.status()).isEqualTo(422);
+        assertThat(wrongDigest.body()).contains("the control plane measured " + sha + " (400000 bytes)")
+                .contains("roboflare release sign");
+        assertThat(server.post(path, signed(statement(releaseId, sha, tar.length + 1L), key)).status())
+                .isEqualTo(422);
+        assertThat(server.post(path, signed(statement(releaseId, sha, null), key)).body())
+                .contains("content_sha256 without content_size");
+        assertThat(server.get(path).json()).isEmpty();
+
+        assertThat(server.post(path, signed(statement(releaseId, sha, (long) tar.length), key)).status())
+                .isEqualTo(201);
+        assertThat(server.post(path, signed(statement(releaseId, null, null), key)).status())
+                .as("no content digest: trusting robots download it whole").isEqualTo(201);
+
+        String plain = server.releaseId(server.artifactId("plain-app", "not gzipped"), "1.0.0");
+        TestServer.Reply noTar = server.post("/api/releases/" + plain + "/signatures",
+                signed(statement(plain, sha, (long) tar.length), key));
+        assertThat(noTar.status()).isEqualTo(422);
+        assertThat(noTar.body()).contains("no uncompressed tar content");
+    }
+
     @Test
     void aRotatedTokenWorksAlongsideTheOldUntilTheOldIsRevoked() {
         JsonNode robot = server.robot("rotating");

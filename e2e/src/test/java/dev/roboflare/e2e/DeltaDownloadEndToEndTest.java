@@ -93,6 +93,28 @@ class DeltaDownloadEndToEndTest {
     }
 
     @Test
+    void aChunkCacheThatLostItsChunksIsSeededFromTheInstalledRelease() throws Exception {
+        Robot robot = robot("delta-seed", 0, Map.of());
+        applied(release("1.0.0", app("1.0.0", random(6, MIB))), robot);
+        Path chunks = robot.stateDir.resolve("chunk-cache/chunks");
+        try (Stream<Path> files = Files.walk(chunks)) { // trimmed away, or deleted by a technician
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+
+        long before = proxy.bytesToClient();
+        byte[] calibration2 = random(7, MIB);
+        byte[] v2 = app("1.1.0", calibration2);
+        String r2 = release("1.1.0", v2);
+        List<OperatorApi.Event> events = applied(r2, robot);
+
+        assertThat(proxy.bytesToClient() - before).as("the model came from the installed release, not the link")
+                .isLessThan(MIB + 700_000L);
+        assertThat(tally(events).group(2)).isEqualTo("delta");
+        assertThat(robot.agent.logText()).contains("outcome=seeded");
+        assertInstalled(robot, r2, calibration2);
+    }
+
+    @Test
     void aCorruptedChunkOnTheServerIsFetchedAgainThenTheArtifactWholeNeverAWrongInstall() throws Exception {
         Robot robot = robot("delta-2", 0, Map.of());
         applied(release("1.0.0", app("1.0.0", random(4, MIB))), robot);

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * The robot's chunk cache, STATE/chunk-cache: verified chunks under {@code chunks/<2 hex>/<sha256>} and the chunk
  * indexes of the last {@value #KEPT_INDEXES} artifacts this robot downloaded under {@code indexes/<artifact sha256>}
- * (its current and previous releases, and the one in flight). A cache, not state: anything unreadable in it is
+ * (its current and previous releases, and the one in flight), with, for a tar, its {@link TarLayout} under
+ * {@code layouts/<artifact sha256>} (to read its chunks back from the extracted release). A cache, not state: anything unreadable in it is
  * deleted and fetched again. {@link #trim} keeps it under the bound, dropping chunks no kept index lists first,
  * oldest stored first (a chunk the robot still uses is listed by a kept index, so no access time is kept).
  */
@@ -30,11 +31,13 @@ final class ChunkCache {
     private final Path chunks;
     private final Path indexes;
     private final Path incoming;
+    private final Path layouts;
 
     ChunkCache(Path dir) {
         this.chunks = dir.resolve("chunks");
         this.indexes = dir.resolve("indexes");
         this.incoming = dir.resolve("incoming");
+        this.layouts = dir.resolve("layouts");
     }
 
     boolean has(String sha256) {
@@ -61,6 +64,30 @@ final class ChunkCache {
         } catch (NoSuchFileException e) {
             return null;
         }
+    }
+
+    /**
+     * {@link #readUnchecked} into {@code buf} (no allocation per chunk: a rebuild reads thousands); the length read,
+     * or -1 when the chunk is not here (one larger than {@code buf} is damaged: it is deleted).
+     */
+    int readUnchecked(String sha256, byte[] buf) throws IOException {
+        boolean tooLarge;
+        int n;
+        try (var ch = java.nio.channels.FileChannel.open(chunkPath(sha256))) {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                // a chunk file is read whole
+            }
+            tooLarge = ch.position() < ch.size();
+            n = bb.position();
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        if (tooLarge) {
+            Files.deleteIfExists(chunkPath(sha256));
+            return -1;
+        }
+        return n;
     }
 
     /** Stores a verified chunk (temp file and rename: a chunk is never seen half-written). */
@@ -96,6 +123,48 @@ final class ChunkCache {
         List<Path> kept = byAge(indexes);
         for (int i = 0; i < kept.size() - KEPT_INDEXES; i++) {
             Files.deleteIfExists(kept.get(i));
+            Files.deleteIfExists(layouts.resolve(kept.get(i).getFileName()));
+        }
+    }
+
+    /** Remembers where a kept index's tar lies on disk once extracted (dropped with its index). */
+    void keepLayout(String artifactSha256, TarLayout layout) throws IOException {
+        if (!Files.exists(indexes.resolve(checked(artifactSha256)))) {
+            return;
+        }
+        Files.createDirectories(layouts);
+        Path tmp = Files.createTempFile(layouts, "layout-", ".part");
+        try {
+            layout.write(tmp);
+            Files.move(tmp, layouts.resolve(artifactSha256), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The artifact sha256s with a kept index and layout, newest first. */
+    List<String> laidOut() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path p : byAge(layouts)) {
+            String sha = p.getFileName().toString();
+            if (sha.matches("[0-9a-f]{64}") && Files.exists(indexes.resolve(sha))) {
+                out.add(0, sha);
+            }
+        }
+        return out;
+    }
+
+    /** A kept layout, or null (none, or unreadable: then it is deleted). */
+    TarLayout layout(String artifactSha256) throws IOException {
+        Path p = layouts.resolve(checked(artifactSha256));
+        try {
+            return TarLayout.read(p);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            Files.deleteIfExists(p);
+            return null;
         }
     }
 

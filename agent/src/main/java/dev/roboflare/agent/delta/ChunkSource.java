@@ -21,7 +21,7 @@ import okhttp3.Response;
 /**
  * The control plane's side of a delta download, through the artifact's signed chunks_url: the chunk index (GET) and
  * batches of chunks (POST, one hash a line; the answer is each chunk as a 4-byte length and its bytes, gzipped).
- * Counts the bytes that crossed the link. A network error or an HTTP error is a {@link DownloadInterruptedException},
+ * Counts the bytes that crossed the link (bodies, status lines and headers). A network error or an HTTP error is a {@link DownloadInterruptedException},
  * retried like a plain download; only a missing index (404) is {@link NoIndex}.
  */
 final class ChunkSource {
@@ -129,7 +129,11 @@ final class ChunkSource {
 
     private Response call(Request req) throws DownloadInterruptedException {
         try {
-            return http.get().newCall(req).execute();
+            Response resp = http.get().newCall(req).execute();
+            // the status line and headers crossed the link too (HTTP/1.1 size; a few hundred bytes a request)
+            wireBytes += resp.protocol().toString().length() + 6 + resp.message().length() + 2
+                    + resp.headers().byteCount() + 2;
+            return resp;
         } catch (IOException e) {
             okhttp3.HttpUrl u = req.url();
             throw new DownloadInterruptedException("cannot reach " + u.host() + ":" + u.port() + ": "

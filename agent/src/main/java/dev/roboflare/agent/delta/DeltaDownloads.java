@@ -11,13 +11,14 @@ import dev.roboflare.protocol.ChunkIndex;
 import dev.roboflare.protocol.ReleaseStatement;
 import dev.roboflare.protocol.Sha256;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,15 +53,18 @@ public final class DeltaDownloads {
     }
 
     private final ChunkCache cache;
+    /** STATE/releases: the extracted tarball releases, read back through their {@link TarLayout}s. */
+    private final Path releases;
     private final long cacheBound;
     private final Supplier<OkHttpClient> http;
     private final ReleaseTrust trust;
     private final Runnable afterFirstBatch;
     private final DownloadTally tally;
 
-    private DeltaDownloads(ChunkCache cache, long cacheBound, Supplier<OkHttpClient> http, ReleaseTrust trust,
-                           Runnable afterFirstBatch, DownloadTally tally) {
+    private DeltaDownloads(ChunkCache cache, Path releases, long cacheBound, Supplier<OkHttpClient> http,
+                           ReleaseTrust trust, Runnable afterFirstBatch, DownloadTally tally) {
         this.cache = cache;
+        this.releases = releases;
         this.cacheBound = cacheBound;
         this.http = http;
         this.trust = trust;
@@ -76,13 +80,14 @@ public final class DeltaDownloads {
     public static DeltaDownloads in(Path stateDir, long cacheBound, Supplier<OkHttpClient> http, ReleaseTrust trust,
                                     Runnable afterFirstBatch) {
         Path dir = stateDir.resolve("chunk-cache");
-        return new DeltaDownloads(cacheBound > 0 ? new ChunkCache(dir) : null, cacheBound, http, trust,
-                afterFirstBatch, new DownloadTally(dir.resolve("tally")));
+        return new DeltaDownloads(cacheBound > 0 ? new ChunkCache(dir) : null,
+                stateDir.resolve("releases").toAbsolutePath().normalize(),
+                cacheBound, http, trust, afterFirstBatch, new DownloadTally(dir.resolve("tally")));
     }
 
     /** Whole downloads only, no cache (tests and robots without --chunk-cache). */
     public static DeltaDownloads off() {
-        return new DeltaDownloads(null, 0, null, null, null, null);
+        return new DeltaDownloads(null, null, 0, null, null, null, null);
     }
 
     public Fetched download(AgentApi.Deployment d, ArtifactDownloader full)
@@ -121,12 +126,25 @@ public final class DeltaDownloads {
             return whole(d, full, index, source.wireBytes(), null);
         }
         Map<String, ChunkIndex.Chunk> missing = new LinkedHashMap<>();
+        for (ChunkIndex.Chunk c : index.chunks()) {
+            if (!cache.has(c.sha256())) {
+                missing.putIfAbsent(c.sha256(), c);
+            }
+        }
+        try (InstalledSeeds seeds = InstalledSeeds.of(cache, releases, a.sha256())) {
+            return delta(d, full, source, index, part, missing, seeds);
+        }
+    }
+
+    /** The delta proper, once the index is accepted and the chunks the cache lacks are known. */
+    private Fetched delta(AgentApi.Deployment d, ArtifactDownloader full, ChunkSource source, ChunkIndex index,
+                          Path part, Map<String, ChunkIndex.Chunk> missing, InstalledSeeds seeds)
+            throws DownloadInterruptedException, IOException {
+        seedFromInstalled(d, missing, seeds);
         long cachedBytes = 0;
         for (ChunkIndex.Chunk c : index.chunks()) {
-            if (cache.has(c.sha256())) {
+            if (!missing.containsKey(c.sha256())) {
                 cachedBytes += c.size();
-            } else {
-                missing.putIfAbsent(c.sha256(), c);
             }
         }
         if (cachedBytes == 0) { // a cold cache: one plain download is faster than thousands of chunks
@@ -141,7 +159,13 @@ public final class DeltaDownloads {
         if (bad != null) {
             return whole(d, full, index, source.wireBytes(), "chunk " + bad + " failed its SHA-256 check twice");
         }
-        ArtifactDownloader.Result rebuilt = rebuild(index, part);
+        ArtifactDownloader.Result rebuilt = rebuild(d, index, part, seeds);
+        if (rebuilt == null && seeds.usedAny()) { // a file of an installed release changed since: the cache alone
+            Log.notice().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
+                    .kv("outcome", "seed-changed").msg("an installed release's files no longer hold the chunks they "
+                            + "held; rebuilding from the chunk cache alone").emit();
+            rebuilt = rebuild(d, index, part, InstalledSeeds.none());
+        }
         if (rebuilt == null) {
             return whole(d, full, index, source.wireBytes(), "the rebuilt content is not the indexed one");
         }
@@ -255,21 +279,35 @@ public final class DeltaDownloads {
     }
 
     /** Writes the content from cached chunks to the part file; null when the whole stream does not match. */
-    private ArtifactDownloader.Result rebuild(ChunkIndex index, Path part)
-            throws DownloadInterruptedException, IOException {
+    private ArtifactDownloader.Result rebuild(AgentApi.Deployment d, ChunkIndex index, Path part,
+                                              InstalledSeeds seeds) throws DownloadInterruptedException, IOException {
         Path tmp = part.resolveSibling(part.getFileName() + ".delta");
         MessageDigest whole = Sha256.newDigest();
+        TarLayout.Recorder layout = index.over() == ChunkIndex.Over.GUNZIPPED ? new TarLayout.Recorder() : null;
         long size = 0;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        byte[] data = new byte[index.maxSize()];
+        // from an installed release's files where they hold the chunk (large files read in order), else from the
+        // chunk cache; one buffer, straight into the part file
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             for (ChunkIndex.Chunk c : index.chunks()) {
-                byte[] data = cache.readUnchecked(c.sha256());
-                if (data == null) { // evicted meanwhile (another process trimming?): the retry fetches it
+                int n = seeds.read(c.sha256(), data);
+                if (n < 0) {
+                    n = cache.readUnchecked(c.sha256(), data);
+                }
+                if (n < 0) { // evicted meanwhile (another process trimming?): the retry fetches it
                     throw new DownloadInterruptedException("chunk " + c.sha256() + " left the chunk cache; fetching "
                             + "it again", 0);
                 }
-                out.write(data);
-                whole.update(data);
-                size += data.length;
+                ByteBuffer bb = ByteBuffer.wrap(data, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                whole.update(data, 0, n);
+                if (layout != null) {
+                    layout.write(data, 0, n);
+                }
+                size += n;
             }
         } catch (DownloadInterruptedException e) {
             Files.deleteIfExists(tmp);
@@ -278,6 +316,9 @@ public final class DeltaDownloads {
         String sha = Sha256.hex(whole);
         if (size != index.contentSize() || !sha.equals(index.contentSha256())) {
             Files.deleteIfExists(tmp);
+            if (seeds.usedAny()) {
+                return null; // the caller rebuilds from the cache alone
+            }
             String damaged = null;
             for (ChunkIndex.Chunk c : index.chunks()) { // each chunk was checked on arrival: find what rotted since
                 if (cache.has(c.sha256()) && cache.read(c.sha256()) == null) {
@@ -291,6 +332,9 @@ public final class DeltaDownloads {
             return null;
         }
         Files.move(tmp, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (layout != null) {
+            cache.keepLayout(d.artifact().sha256(), layout.finish(d.release().id()));
+        }
         return new ArtifactDownloader.Result(part, size, sha, 0);
     }
 
@@ -323,13 +367,47 @@ public final class DeltaDownloads {
         return new Fetched(r, bytes, method);
     }
 
+    /**
+     * Puts in the cache the {@code missing} chunks that installed releases still hold on disk, each checked against
+     * its SHA-256, and takes them off {@code missing}. Best effort: a changed file only means its chunks are fetched.
+     */
+    private void seedFromInstalled(AgentApi.Deployment d, Map<String, ChunkIndex.Chunk> missing,
+                                   InstalledSeeds seeds) throws IOException {
+        int chunks = 0;
+        long bytes = 0;
+        byte[] buf = null;
+        for (var it = missing.values().iterator(); it.hasNext(); ) {
+            ChunkIndex.Chunk c = it.next();
+            if (!seeds.has(c.sha256())) {
+                continue;
+            }
+            buf = buf == null || buf.length < c.size() ? new byte[Math.max(c.size(), 1 << 18)] : buf;
+            int n = seeds.read(c.sha256(), buf);
+            if (n == c.size() && c.sha256().equals(ChunkCache.sha256Of(buf, n))) {
+                cache.put(c.sha256(), buf, n);
+                it.remove();
+                chunks++;
+                bytes += n;
+            }
+        }
+        if (chunks > 0) {
+            Log.info().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
+                    .kv("outcome", "seeded").kv("chunks", chunks).kv("bytes", bytes)
+                    .msg("chunk cache seeded from installed releases").emit();
+        }
+    }
+
     /** Stores the chunks of a verified whole download (best effort: a mismatch stops it, nothing else). */
     private void seed(AgentApi.Deployment d, Path file, ChunkIndex index) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              InputStream in = index.over() == ChunkIndex.Over.GUNZIPPED ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] buf = new byte[index.maxSize()];
+            TarLayout.Recorder layout = index.over() == ChunkIndex.Over.GUNZIPPED ? new TarLayout.Recorder() : null;
             for (ChunkIndex.Chunk c : index.chunks()) {
                 int n = in.readNBytes(buf, 0, c.size());
+                if (layout != null) {
+                    layout.write(buf, 0, n);
+                }
                 if (n != c.size() || !c.sha256().equals(ChunkCache.sha256Of(buf, n))) {
                     Log.warn().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
                             .kv("outcome", "not-seeded").kv("chunk", c.sha256())
@@ -340,6 +418,9 @@ public final class DeltaDownloads {
                 if (!cache.has(c.sha256())) {
                     cache.put(c.sha256(), buf, n);
                 }
+            }
+            if (layout != null) {
+                cache.keepLayout(d.artifact().sha256(), layout.finish(d.release().id()));
             }
         } catch (java.util.zip.ZipException e) {
             Log.warn().kv("deployment", d.id()).kv("step", "download").kv("outcome", "not-seeded")

@@ -104,4 +104,38 @@ class ChunkCacheTest {
             assertThat(files.count()).isEqualTo(ChunkCache.KEPT_INDEXES);
         }
     }
+
+    @Test
+    void aChunkIsReadIntoTheRebuildsBufferAndOneTooLargeForItIsDeleted() throws IOException {
+        ChunkCache cache = new ChunkCache(dir);
+        String sha = store(cache, 300, 1, 5_000).get(0);
+        byte[] buf = new byte[8_000];
+        assertThat(cache.readUnchecked(sha, buf)).isEqualTo(5_000);
+        assertThat(java.util.Arrays.copyOf(buf, 5_000)).isEqualTo(random(300, 5_000));
+        assertThat(cache.readUnchecked("f".repeat(64), buf)).isEqualTo(-1);
+
+        assertThat(cache.readUnchecked(sha, new byte[4_096])).as("larger than any chunk: damaged").isEqualTo(-1);
+        assertThat(cache.has(sha)).isFalse();
+    }
+
+    @Test
+    void aLayoutIsKeptOnlyWithItsIndexAndLeavesWithIt() throws IOException {
+        ChunkCache cache = new ChunkCache(dir);
+        TarLayout.Recorder recorder = new TarLayout.Recorder();
+        recorder.write(new byte[1024], 0, 1024); // the end-of-archive blocks alone
+        TarLayout layout = recorder.finish("rel-1");
+        String[] artifacts = {"1".repeat(64), "2".repeat(64), "3".repeat(64), "4".repeat(64)};
+        cache.keepLayout(artifacts[0], layout);
+        assertThat(cache.laidOut()).as("no index kept for it").isEmpty();
+        for (int i = 0; i < artifacts.length; i++) {
+            cache.keepIndex(artifacts[i], indexOf(List.of(), 1));
+            cache.keepLayout(artifacts[i], layout);
+            Files.setLastModifiedTime(dir.resolve("indexes").resolve(artifacts[i]), FileTime.fromMillis(1_000L * i));
+            Files.setLastModifiedTime(dir.resolve("layouts").resolve(artifacts[i]), FileTime.fromMillis(1_000L * i));
+        }
+        // the fourth index trimmed the oldest, and its layout with it
+        assertThat(cache.laidOut()).containsExactly(artifacts[3], artifacts[2], artifacts[1]);
+        assertThat(cache.layout(artifacts[3]).releaseId).isEqualTo("rel-1");
+        assertThat(cache.layout(artifacts[0])).isNull();
+    }
 }

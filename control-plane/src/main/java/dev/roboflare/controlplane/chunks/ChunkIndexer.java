@@ -45,8 +45,9 @@ public final class ChunkIndexer {
             ChunkIndex index;
             try (InputStream raw = new BufferedInputStream(chunks.blob(sha256).open(), 1 << 16)) {
                 boolean gunzip = kind == ArtifactKind.APP_TARBALL && gzipped(raw);
-                index = cut(gunzip ? new GZIPInputStream(raw, 1 << 16) : raw,
-                        gunzip ? ChunkIndex.Over.GUNZIPPED : ChunkIndex.Over.ARTIFACT);
+                InputStream content = gunzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+                index = cut(content, gunzip ? ChunkIndex.Over.GUNZIPPED : ChunkIndex.Over.ARTIFACT,
+                        kind == ArtifactKind.APP_TARBALL);
             }
             chunks.putIndex(sha256, index);
             log.info("artifact {} chunked: over={} chunks={} content_size={} content_sha256={} in {} ms", artifactId,
@@ -67,12 +68,16 @@ public final class ChunkIndexer {
         return a == 0x1f && b == 0x8b;
     }
 
-    /** Cuts {@code in} into chunks, storing the new ones; the whole content is hashed on the way. */
-    ChunkIndex cut(InputStream in, ChunkIndex.Over over) throws IOException {
+    /**
+     * Cuts {@code in} into chunks, storing the new ones; the whole content is hashed on the way. A tar stream is cut
+     * at the start of its entries too where the sizes allow ({@link TarEntryStarts}).
+     */
+    ChunkIndex cut(InputStream in, ChunkIndex.Over over, boolean tar) throws IOException {
+        TarEntryStarts entries = tar ? new TarEntryStarts(in) : null;
         MessageDigest whole = Sha256.newDigest();
         List<ChunkIndex.Chunk> list = new ArrayList<>();
         long[] offset = {0};
-        cdc.split(in, (buf, off, len) -> {
+        cdc.split(tar ? entries : in, (buf, off, len) -> {
             whole.update(buf, off, len);
             byte[] data = Arrays.copyOfRange(buf, off, off + len);
             String sha = Sha256.hex(data);
@@ -81,7 +86,7 @@ public final class ChunkIndexer {
             }
             list.add(new ChunkIndex.Chunk(sha, offset[0], len));
             offset[0] += len;
-        });
+        }, tar ? entries : FastCdc.Boundaries.NONE);
         return new ChunkIndex(over, cdc.min(), cdc.avg(), cdc.max(), offset[0],
                 Sha256.hex(whole), list);
     }

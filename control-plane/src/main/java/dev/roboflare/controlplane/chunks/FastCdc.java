@@ -61,26 +61,48 @@ public final class FastCdc {
      * {@code max} bytes readable until the content ends, so cuts never depend on how the stream was read.
      */
     public int cut(byte[] buf, int off, int len) {
+        return cut(buf, off, len, -1);
+    }
+
+    /**
+     * {@link #cut(byte[], int, int)} with a preferred cut {@code boundary} bytes ahead (-1: none): when it lies
+     * within {@code min..max}, the chunk ends there at the latest, and a content cut less than {@code min} before it
+     * is passed over, so that the chunk after the boundary can start exactly on it.
+     */
+    int cut(byte[] buf, int off, int len, int boundary) {
         if (len <= min) {
             return len;
         }
         int n = Math.min(len, max);
+        int lastHit = Integer.MAX_VALUE;
+        if (boundary >= min && boundary <= n) {
+            n = boundary;
+            lastHit = boundary - min;
+        }
         int normal = Math.min(n, avg);
         long fp = 0;
         int i = min;
         for (; i < normal; i++) {
             fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
-            if ((fp & maskS) == 0) {
+            if ((fp & maskS) == 0 && i <= lastHit) {
                 return i;
             }
         }
         for (; i < n; i++) {
             fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
-            if ((fp & maskL) == 0) {
+            if ((fp & maskL) == 0 && i <= lastHit) {
                 return i;
             }
         }
         return n;
+    }
+
+    /** Where the content prefers cuts (the start of each tar entry), learnt as the stream is read. */
+    interface Boundaries {
+        Boundaries NONE = offset -> -1;
+
+        /** The first preferred cut after {@code offset}, or -1; offsets asked for never decrease. */
+        long firstAfter(long offset);
     }
 
     /** Receives each chunk in order; {@code buf} is reused after the call returns. */
@@ -93,6 +115,15 @@ public final class FastCdc {
      * stream delivers its bytes.
      */
     public void split(InputStream in, Sink sink) throws IOException {
+        split(in, sink, Boundaries.NONE);
+    }
+
+    /**
+     * {@link #split(InputStream, Sink)} cutting at {@code boundaries} too where the sizes allow (they are learnt
+     * from the bytes already read, and the reads stay {@code max} bytes ahead, so they are known in time).
+     */
+    void split(InputStream in, Sink sink, Boundaries boundaries) throws IOException {
+        long consumed = 0;
         byte[] buf = new byte[2 * max];
         int start = 0;
         int end = 0;
@@ -111,9 +142,14 @@ public final class FastCdc {
             if (start == end) {
                 return;
             }
-            int len = cut(buf, start, end - start);
+            // the first boundary this chunk could end on: those closer than min to its start never can, and no
+            // later chunk starts before start + min either
+            long b = boundaries.firstAfter(consumed + min - 1);
+            int ahead = b < 0 || b - consumed > max ? -1 : (int) (b - consumed);
+            int len = cut(buf, start, end - start, ahead);
             sink.chunk(buf, start, len);
             start += len;
+            consumed += len;
         }
     }
 

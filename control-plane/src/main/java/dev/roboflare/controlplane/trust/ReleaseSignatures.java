@@ -3,11 +3,13 @@ package dev.roboflare.controlplane.trust;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.controlplane.Ids;
 import dev.roboflare.controlplane.RequestRejected;
+import dev.roboflare.controlplane.chunks.ChunkStore;
 import dev.roboflare.controlplane.storage.ArtifactRows;
 import dev.roboflare.controlplane.storage.ReleaseRows;
 import dev.roboflare.controlplane.storage.ReleaseSignatureRows;
 import dev.roboflare.controlplane.storage.ReleaseSignatureRows.SignatureRow;
 import dev.roboflare.controlplane.storage.Transactor;
+import dev.roboflare.protocol.ChunkIndex;
 import dev.roboflare.protocol.OperatorApi.Artifact;
 import dev.roboflare.protocol.OperatorApi.Release;
 import dev.roboflare.protocol.ReleaseStatement;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores and serves offline-signed release statements. The control plane never holds a release key, so it cannot
  * check the signature against a trusted key (the agent does); it only refuses a statement that does not describe
- * this release (a mix-up the agent would refuse later anyway).
+ * this release (a mix-up the agent would refuse later anyway), including a content_sha256/content_size other than
+ * the uncompressed tar the control plane measured when it indexed the artifact: a statement naming other content
+ * would make every trusting agent download that release whole, which nobody would notice until the links fill up.
  */
 public final class ReleaseSignatures {
     private static final Logger log = LoggerFactory.getLogger(ReleaseSignatures.class);
@@ -32,13 +36,15 @@ public final class ReleaseSignatures {
 
     private final Transactor db;
     private final Clock clock;
+    private final ChunkStore chunks;
     private final ReleaseRows releases = new ReleaseRows();
     private final ArtifactRows artifacts = new ArtifactRows();
     private final ReleaseSignatureRows signatures = new ReleaseSignatureRows();
 
-    public ReleaseSignatures(Transactor db, Clock clock) {
+    public ReleaseSignatures(Transactor db, Clock clock, ChunkStore chunks) {
         this.db = db;
         this.clock = clock;
+        this.chunks = chunks;
     }
 
     public SignedStatement add(String org, String releaseId, SignedStatement signed) {
@@ -57,6 +63,13 @@ public final class ReleaseSignatures {
         }
         if (sig.length != 64 || signed.keyId().length() > 64) {
             throw RequestRejected.badRequest("an Ed25519 signature is 64 bytes, got " + sig.length);
+        }
+        String contentMismatch = contentMismatch(s, org, releaseId);
+        if (contentMismatch != null) {
+            throw RequestRejected.unprocessable("the statement's uncompressed content does not match release "
+                    + releaseId + ": " + contentMismatch + "; sign it again with 'roboflare release sign' (it reads "
+                    + "content_sha256 and content_size from the control plane, and checks them against the file "
+                    + "given with --artifact-file)");
         }
         SignatureRow row = db.inTransaction(c -> {
             Release r = releases.find(c, org, releaseId).orElseThrow(() -> RequestRejected.notFound(
@@ -81,6 +94,43 @@ public final class ReleaseSignatures {
                     "no release with id '" + releaseId + "'; list releases with GET /api/releases"));
             return signatures.newestFirst(c, releaseId).stream().map(SignatureRow::signed).toList();
         });
+    }
+
+    /**
+     * Null when the statement's content_sha256/content_size agree with the chunk index made at upload (or the
+     * statement names none), else what differs. Read outside the transaction: the index lives in the artifact store.
+     */
+    private String contentMismatch(ReleaseStatement s, String org, String releaseId) {
+        if (s.contentSha256() == null && s.contentSize() == null) {
+            return null; // the robots download this release whole when they trust keys; not a mix-up
+        }
+        if (s.contentSha256() == null || s.contentSize() == null) {
+            return "it names " + (s.contentSha256() == null ? "content_size without content_sha256"
+                    : "content_sha256 without content_size");
+        }
+        Artifact a = db.read(c -> {
+            Release r = releases.find(c, org, releaseId).orElseThrow(() -> RequestRejected.notFound(
+                    "no release with id '" + releaseId + "'; list releases with GET /api/releases"));
+            return artifacts.find(c, r.artifactId()).orElseThrow();
+        });
+        ChunkIndex index;
+        try {
+            index = chunks.index(a.sha256());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the chunk index of artifact " + a.id() + ": "
+                    + e.getMessage(), e);
+        }
+        if (index == null || index.over() != ChunkIndex.Over.GUNZIPPED) {
+            return "it names content_sha256 " + s.contentSha256() + ", but artifact " + a.id() + " has no "
+                    + "uncompressed tar content (not a gzipped app tarball, or not indexed), so no content digest "
+                    + "belongs in its statement";
+        }
+        if (!index.contentSha256().equals(s.contentSha256()) || index.contentSize() != s.contentSize()) {
+            return "it names content_sha256 " + s.contentSha256() + " (" + s.contentSize() + " bytes), the "
+                    + "control plane measured " + index.contentSha256() + " (" + index.contentSize() + " bytes) "
+                    + "when artifact " + a.id() + " was uploaded";
+        }
+        return null;
     }
 
     private static String mismatch(ReleaseStatement s, Release r, Artifact a) {
