@@ -154,6 +154,9 @@ public final class DeltaDownloads {
             return whole(d, full, sink, index, source.wireBytes(), "chunk " + bad
                     + " failed its SHA-256 check twice");
         }
+        if (sink != null) {
+            sink.restart(); // the part file is rebuilt from chunks, not downloaded: the sink gets none of it
+        }
         ArtifactDownloader.Result rebuilt = rebuild(index, part);
         if (rebuilt == null) {
             return whole(d, full, sink, index, source.wireBytes(), "the rebuilt content is not the indexed one");

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * Extracts an app tarball into its {@code .tmp-} release directory on a second thread while the downloader stores
  * and hashes the same bytes: the bytes are read once, and the extraction runs on the other core during the
  * download instead of after it. They pass through a few fixed buffers (flat in the artifact size; the download
- * waits when the extraction falls behind). The result is only staged: it is kept when the download's size and
- * SHA-256 are the artifact's, the rename happens in the extract step after verify, and anything else (a mismatch,
+ * waits when the extraction falls behind). The result is only staged: it is kept when it was fed every byte and the
+ * download's size and SHA-256 are the artifact's (a delta download rebuilds the part file from cached chunks
+ * without feeding it), the rename happens in the extract step after verify, and anything else (a mismatch,
  * a refused entry, a disk error, a restart in between) deletes the directory and leaves the extract step to work
  * from the part file exactly as before.
  */
@@ -45,6 +46,8 @@ final class ExtractWhileDownloading implements InstallWhileDownloading {
     private volatile boolean staged;
     private byte[] filling;
     private int filled;
+    /** Bytes handed in: the staged extraction is used only when it saw the whole artifact (not a delta rebuild). */
+    private long fed;
 
     private ExtractWhileDownloading(TarballExtractor extractor, String releaseId, String sha256, long size,
                                     Path tmp) {
@@ -78,6 +81,7 @@ final class ExtractWhileDownloading implements InstallWhileDownloading {
 
     @Override
     public void accept(byte[] b, int off, int len) {
+        fed += len;
         while (len > 0 && !voided && !stopped) {
             if (filling == null && (filling = take()) == null) {
                 return;
@@ -111,7 +115,7 @@ final class ExtractWhileDownloading implements InstallWhileDownloading {
             ended = true;
         }
         join();
-        staged = !voided && failure == null && r.size() == size && r.sha256().equals(sha256);
+        staged = !voided && failure == null && fed == size && r.size() == size && r.sha256().equals(sha256);
         if (!staged) {
             deleteQuietly(); // a refused tarball is refused again, with its reason, by the extract step
         }

@@ -115,6 +115,35 @@ class ExtractWhileDownloadingTest {
         assertThat(releases.resolve(".tmp-rel-1")).doesNotExist();
     }
 
+    /** A delta download rebuilds the part file from cached chunks: the artifact's bytes, none of them fed. */
+    @Test
+    void aPartFileRebuiltWithoutFeedingTheExtractionIsExtractedFromTheFile() throws Exception {
+        byte[] tarball = app();
+        DeploymentRecord d = deployment("rel-1", tarball);
+        InstallWhileDownloading early = executor.installWhileDownloading(d);
+        Path part = part(d, tarball);
+        early.downloaded(result(part, tarball));
+        assertThat(releases.resolve(".tmp-rel-1")).doesNotExist();
+
+        Path dir = executor.install(d, part);
+
+        assertThat(dir.resolve("share/model.bin")).hasBinaryContent(model);
+        assertThat(Files.isExecutable(dir.resolve("bin/app"))).isTrue();
+    }
+
+    @Test
+    void aPartlyFedExtractionIsNotUsedEvenWhenTheFileMatches() throws Exception {
+        byte[] tarball = app();
+        DeploymentRecord d = deployment("rel-1", tarball);
+        InstallWhileDownloading early = executor.installWhileDownloading(d);
+        feed(early, tarball, 0, tarball.length / 3);
+        Path part = part(d, tarball);
+        early.downloaded(result(part, tarball));
+        assertThat(releases.resolve(".tmp-rel-1")).doesNotExist();
+
+        assertThat(executor.install(d, part).resolve("share/model.bin")).hasBinaryContent(model);
+    }
+
     @Test
     void aStoppedDownloadLeavesNoDirectoryAndTheNextAttemptStartsOver() throws Exception {
         byte[] tarball = app();
