@@ -16,7 +16,10 @@ bench_apply() {
   baseline_robot=$(enroll apply-baseline "$dir/baseline/token")
   metrics_port=$(free_port)
   BENCH_APP_PIDFILES+=("$dir/app.pids")
-  agent_start "$dir/agent" --executor symlink --poll-interval 1s --watch-window 3s --metrics-port "$metrics_port"
+  # --chunk-cache 0: every run downloads the artifact whole, as the baseline does (with the default cache the
+  # second run of the same bytes becomes a delta download, which the delta section measures)
+  agent_start "$dir/agent" --executor symlink --poll-interval 1s --watch-window 3s --metrics-port "$metrics_port" \
+    --chunk-cache 0
   local pid=$AGENT_PID hwm_before manifest
   await_first_poll "$agent_robot"
   sleep 1
