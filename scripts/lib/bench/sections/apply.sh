@@ -16,7 +16,10 @@ bench_apply() {
   baseline_robot=$(enroll apply-baseline "$dir/baseline/token")
   metrics_port=$(free_port)
   BENCH_APP_PIDFILES+=("$dir/app.pids")
-  agent_start "$dir/agent" --executor symlink --poll-interval 1s --watch-window 3s --metrics-port "$metrics_port"
+  # --chunk-cache 0: every run downloads the artifact whole, as the baseline does (with the default cache the
+  # second run of the same bytes becomes a delta download, which the delta section measures)
+  agent_start "$dir/agent" --executor symlink --poll-interval 1s --watch-window 3s --metrics-port "$metrics_port" \
+    --chunk-cache 0
   local pid=$AGENT_PID hwm_before manifest
   await_first_poll "$agent_robot"
   sleep 1
@@ -30,10 +33,10 @@ bench_apply() {
     agent_ms=$((phases[0] + phases[1] + phases[2]))
     record apply "baseline curl | tee >(sha256sum) | tar -x" ms - - "$base_ms"
     record apply "agent download + verify + extract" ms - - "$agent_ms"
-    record apply "agent download (hashing as it writes)" ms - - "${phases[0]}"
+    record apply "agent download (hashing and extracting as it writes)" ms - - "${phases[0]}"
     record apply "agent verify" ms - - "${phases[1]}"
-    record apply "agent extract" ms - - "${phases[2]}"
-    record apply "agent / baseline" x le 1.1 "$(awk -v a="$agent_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')"
+    record apply "agent extract (the rename)" ms - - "${phases[2]}"
+    record apply "agent / baseline" x le 1.0 "$(awk -v a="$agent_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')"
     record apply "agent throughput" MiB/s - - "$(awk -v a="$agent_ms" -v m="$mib" 'BEGIN { printf "%.0f", m / (a / 1000) }')"
   done
   record apply "agent peak RSS (VmHWM) after start-up, before applying" MiB - - "$(kib_to_mib "$hwm_before")"

@@ -5,7 +5,7 @@ import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.metrics.AgentMetrics;
 import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ApiRoutes;
-import dev.roboflare.protocol.WireJson;
+import dev.roboflare.agent.state.AgentJson;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +22,7 @@ import okhttp3.Response;
  * backoff belong to the caller's loop, so the code that decides what to do with a deployment never sees them.
  */
 public final class ControlPlaneClient {
-    private static final ObjectMapper JSON = WireJson.lenient();
+    private static final ObjectMapper JSON = AgentJson.lenient();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
     /** The control plane answered, but not with what we asked for (401, 5xx...). */

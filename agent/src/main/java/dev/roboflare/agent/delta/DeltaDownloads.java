@@ -2,6 +2,7 @@ package dev.roboflare.agent.delta;
 
 import dev.roboflare.agent.client.LiveProgress;
 import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.download.ByteSink;
 import dev.roboflare.agent.download.DownloadInterruptedException;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.trust.ReleaseTrust;
@@ -92,28 +93,39 @@ public final class DeltaDownloads {
 
     public Fetched download(AgentApi.Deployment d, ArtifactDownloader full)
             throws DownloadInterruptedException, IOException {
+        return download(d, full, null);
+    }
+
+    /**
+     * As {@link #download(AgentApi.Deployment, ArtifactDownloader)}, handing the bytes of a whole download to
+     * {@code sink} (nullable) as they are stored. A delta rebuild does not feed it: what the sink made then does not
+     * match the artifact and the extract step works from the rebuilt part file.
+     */
+    public Fetched download(AgentApi.Deployment d, ArtifactDownloader full, ByteSink sink)
+            throws DownloadInterruptedException, IOException {
         AgentApi.Artifact a = d.artifact();
         if (tally != null) {
             tally.startFor(d.id());
         }
         if (cache == null || a.chunksUrl() == null) {
-            return whole(d, full, null, 0, null);
+            return whole(d, full, sink, null, 0, null);
         }
         ChunkSource source = new ChunkSource(http);
         ChunkSource.Fetched fetched;
         try {
             fetched = source.index(a.chunksUrl());
         } catch (ChunkSource.NoIndex e) {
-            return whole(d, full, null, source.wireBytes(), null);
+            return whole(d, full, sink, null, source.wireBytes(), null);
         } catch (IOException e) { // not a valid index (a network error is DownloadInterruptedException)
             tally.add(d.id(), source.wireBytes());
-            return whole(d, full, null, source.wireBytes(), "the chunk index is unusable: " + e.getMessage());
+            return whole(d, full, sink, null, source.wireBytes(), "the chunk index is unusable: "
+                    + e.getMessage());
         }
         tally.add(d.id(), source.wireBytes());
         ChunkIndex index = fetched.index();
         String refusal = refusal(d, index);
         if (refusal != null) {
-            return whole(d, full, null, source.wireBytes(), refusal);
+            return whole(d, full, sink, null, source.wireBytes(), refusal);
         }
         cache.keepIndex(a.sha256(), fetched.encoded());
         Path part = full.partFile(a.sha256());
@@ -123,7 +135,7 @@ public final class DeltaDownloads {
                 return done(d, new ArtifactDownloader.Result(part, index.contentSize(), index.contentSha256(), 0),
                         source.wireBytes(), "delta", "");
             }
-            return whole(d, full, index, source.wireBytes(), null);
+            return whole(d, full, sink, index, source.wireBytes(), null);
         }
         Map<String, ChunkIndex.Chunk> missing = new LinkedHashMap<>();
         for (ChunkIndex.Chunk c : index.chunks()) {
@@ -148,7 +160,7 @@ public final class DeltaDownloads {
             }
         }
         if (cachedBytes == 0) { // a cold cache: one plain download is faster than thousands of chunks
-            return whole(d, full, index, source.wireBytes(), null);
+            return whole(d, full, sink, index, source.wireBytes(), null);
         }
         long missingBytes = 0;
         for (ChunkIndex.Chunk c : missing.values()) {
@@ -157,7 +169,11 @@ public final class DeltaDownloads {
         LiveProgress.current().phase(d.id(), "downloading", 0L, missingBytes); // the status page: chunks to fetch
         String bad = fetchMissing(d, source, index, new ArrayList<>(missing.values()));
         if (bad != null) {
-            return whole(d, full, index, source.wireBytes(), "chunk " + bad + " failed its SHA-256 check twice");
+            return whole(d, full, sink, index, source.wireBytes(), "chunk " + bad
+                    + " failed its SHA-256 check twice");
+        }
+        if (sink != null) {
+            sink.restart(); // the part file is rebuilt from chunks, not downloaded: the sink gets none of it
         }
         ArtifactDownloader.Result rebuilt = rebuild(d, index, part, seeds);
         if (rebuilt == null && seeds.usedAny()) { // a file of an installed release changed since: the cache alone
@@ -167,7 +183,7 @@ public final class DeltaDownloads {
             rebuilt = rebuild(d, index, part, InstalledSeeds.none());
         }
         if (rebuilt == null) {
-            return whole(d, full, index, source.wireBytes(), "the rebuilt content is not the indexed one");
+            return whole(d, full, sink, index, source.wireBytes(), "the rebuilt content is not the indexed one");
         }
         return done(d, rebuilt, source.wireBytes(), "delta", " (" + missing.size() + " of " + index.chunks().size()
                 + " chunks fetched)");
@@ -339,13 +355,13 @@ public final class DeltaDownloads {
     }
 
     /** The plain download, then the cache seeded from it when an index describes it. */
-    private Fetched whole(AgentApi.Deployment d, ArtifactDownloader full, ChunkIndex index, long wireSoFar,
-                          String whyNotDelta) throws DownloadInterruptedException, IOException {
+    private Fetched whole(AgentApi.Deployment d, ArtifactDownloader full, ByteSink sink, ChunkIndex index,
+                          long wireSoFar, String whyNotDelta) throws DownloadInterruptedException, IOException {
         if (whyNotDelta != null) {
             Log.notice().kv("deployment", d.id()).kv("release", d.release().semver()).kv("step", "download")
                     .kv("outcome", "whole").msg("downloading the artifact whole: " + whyNotDelta).emit();
         }
-        ArtifactDownloader.Result r = full.download(d.artifact());
+        ArtifactDownloader.Result r = full.download(d.artifact(), sink);
         long bytes = wireSoFar + r.size() - r.resumedFrom();
         if (tally != null) {
             tally.add(d.id(), r.size() - r.resumedFrom());

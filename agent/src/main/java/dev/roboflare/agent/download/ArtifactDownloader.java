@@ -63,6 +63,15 @@ public final class ArtifactDownloader {
     }
 
     public Result download(AgentApi.Artifact artifact) throws DownloadInterruptedException, IOException {
+        return download(artifact, null);
+    }
+
+    /**
+     * As {@link #download(AgentApi.Artifact)}, also handing every stored byte to {@code sink} (nullable), those of a
+     * resumed part file first, each read once for both the hash and the sink.
+     */
+    public Result download(AgentApi.Artifact artifact, ByteSink sink) throws DownloadInterruptedException,
+            IOException {
         Path part = partFile(artifact.sha256());
         Files.createDirectories(dir);
         long expected = artifact.size();
@@ -79,6 +88,9 @@ public final class ArtifactDownloader {
                     int n;
                     while ((n = in.read(buf)) > 0) {
                         md.update(buf, 0, n);
+                        if (sink != null) {
+                            sink.accept(buf, 0, n);
+                        }
                     }
                 }
             }
@@ -106,6 +118,9 @@ public final class ArtifactDownloader {
                     md.reset();
                     have = 0;
                     resumedFrom = 0;
+                    if (sink != null) {
+                        sink.restart();
+                    }
                 }
             } else if (code == 416) {
                 Files.deleteIfExists(part);
@@ -127,7 +142,7 @@ public final class ArtifactDownloader {
                     filled += n;
                     SdNotify.current().kick(); // from the thread doing the work: a hung download stops the kicks
                     if (filled == buf.length) {
-                        have += write(out, buf, filled, have, expected);
+                        have += write(out, sink, buf, filled, have, expected);
                         filled = 0;
                         dev.roboflare.agent.client.LiveProgress.current().done(have);
                         if (!hooked) {
@@ -137,7 +152,7 @@ public final class ArtifactDownloader {
                         }
                     }
                 }
-                have += write(out, buf, filled, have, expected);
+                have += write(out, sink, buf, filled, have, expected);
             } catch (DiskWriteException e) {
                 throw e;
             } catch (IOException e) {
@@ -154,7 +169,8 @@ public final class ArtifactDownloader {
     }
 
     /** Writes only up to the declared size (a longer artifact is counted and hashed, not stored); returns n. */
-    private static int write(OutputStream out, byte[] buf, int n, long have, long expected) throws IOException {
+    private static int write(OutputStream out, ByteSink sink, byte[] buf, int n, long have, long expected)
+            throws IOException {
         long room = Math.max(0, expected - have);
         int keep = (int) Math.min(n, room);
         if (keep > 0) {
@@ -162,6 +178,9 @@ public final class ArtifactDownloader {
                 out.write(buf, 0, keep);
             } catch (IOException e) {
                 throw new DiskWriteException("cannot write the download: " + e.getMessage(), e);
+            }
+            if (sink != null) {
+                sink.accept(buf, 0, keep);
             }
         }
         return n;

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * handler and call these in order; they never name a kind. A new kind is a new package and one registry line.
  *
  * <pre>
- *   check    refusal          extract  install           switch   unavailable, apply
+ *   check    refusal          download installWhileDownloading
+ *   extract  install          switch   unavailable, apply
  *   rollback undo             commit   commit, prune     cleanup  cleanup
  * </pre>
  */
@@ -29,6 +30,15 @@ public interface Executor {
 
     /** extract: makes the verified artifact ready to apply, touching nothing that runs (idempotent). */
     Path install(DeploymentRecord d, Path artifact) throws RejectedArtifactException, IOException;
+
+    /**
+     * download: an install fed with the artifact's bytes while they download (staged for {@link #install}, which
+     * uses it only for the same verified artifact), or null when this handler installs only from the downloaded
+     * file or the release is installed already.
+     */
+    default InstallWhileDownloading installWhileDownloading(DeploymentRecord d) throws IOException {
+        return null;
+    }
 
     /**
      * True when the release is the app itself (it becomes {@code current} and the switch starts it); false when it

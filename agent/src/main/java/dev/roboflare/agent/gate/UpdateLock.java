@@ -17,7 +17,14 @@ import jnr.posix.POSIXFactory;
 final class UpdateLock {
     private static final int LOCK_EX = 2;
     private static final int LOCK_NB = 4;
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+
+    /**
+     * jnr-posix's bindings (a few hundred classes, about 2 MB resident) load at the first flock, not when the agent
+     * starts: an idle agent never takes the lock.
+     */
+    private static final class Native {
+        static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+    }
 
     private final Path file;
     private int fd = -1;
@@ -40,18 +47,20 @@ final class UpdateLock {
             return true;
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
-        int f = POSIX.open(file.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
+        int f = Native.POSIX.open(file.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
                 | OpenFlags.O_CLOEXEC.intValue(), 0644);
         if (f < 0) {
-            throw new IOException("cannot open the update lock " + file + ": " + Errno.valueOf(POSIX.errno()));
+            throw new IOException("cannot open the update lock " + file + ": "
+                    + Errno.valueOf(Native.POSIX.errno()));
         }
-        if (POSIX.flock(f, LOCK_EX | LOCK_NB) == 0) {
-            POSIX.fchmod(f, 0644); // apps of other users open it to take their own lock (the agent's umask is 027)
+        if (Native.POSIX.flock(f, LOCK_EX | LOCK_NB) == 0) {
+            // apps of other users open it to take their own lock (the agent's umask is 027)
+            Native.POSIX.fchmod(f, 0644);
             fd = f;
             return true;
         }
-        int err = POSIX.errno();
-        POSIX.close(f);
+        int err = Native.POSIX.errno();
+        Native.POSIX.close(f);
         if (err == Errno.EWOULDBLOCK.intValue() || err == Errno.EAGAIN.intValue()) {
             return false;
         }
@@ -61,7 +70,7 @@ final class UpdateLock {
     /** Lets apps take the lock again (closing the descriptor drops the flock). */
     void release() {
         if (fd >= 0) {
-            POSIX.close(fd);
+            Native.POSIX.close(fd);
             fd = -1;
         }
     }

@@ -1,34 +1,33 @@
 package dev.roboflare.agent.metrics;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * What the agent counts (Micrometer): deployments by outcome, download bytes, the duration of every phase
- * (download, extract, switch, watch, rollback...), poll errors, and the outbox depth. Exposed in Prometheus text by
- * {@link MetricsEndpoint} (off by default) and summarised in one header on every poll ({@link #summary()}).
+ * What the agent counts: deployments by outcome, download bytes, the duration of every phase (download, extract,
+ * switch, watch, rollback...), poll errors, and the outbox depth. Summarised in one header on every poll
+ * ({@link #summary()}) from plain counters; the Micrometer meters that {@link MetricsEndpoint} (off by default)
+ * serves in Prometheus text are made only when it asks for {@link #registry()}, so an agent without
+ * {@code --metrics-port} never loads Micrometer (about 100 classes an idle agent would keep resident).
  */
 public final class AgentMetrics {
     /** The poll request header carrying {@link #summary()} (a header: the poll is a GET without a body). */
     public static final String HEADER = "Roboflare-Agent-Metrics";
+    static final String[] OUTCOMES = {"applied", "failed", "rolled_back"};
     private static volatile AgentMetrics current = new AgentMetrics();
 
-    private final MeterRegistry registry = new SimpleMeterRegistry();
-    private final Counter downloadBytes;
-    private final Counter pollErrors;
+    private final Map<String, LongAdder> deployments = new ConcurrentHashMap<>();
+    private final LongAdder downloadBytes = new LongAdder();
+    private final LongAdder pollErrors = new LongAdder();
+    private volatile Supplier<Number> outboxDepth;
+    private volatile MicrometerMeters meters;
 
     public AgentMetrics() {
-        downloadBytes = Counter.builder("roboflare.agent.download").baseUnit("bytes")
-                .description("artifact bytes received (resumed downloads count only the new bytes)").register(registry);
-        pollErrors = Counter.builder("roboflare.agent.poll.errors")
-                .description("polls that did not get an answer (unreachable, HTTP error, unreadable)").register(registry);
-        for (String outcome : new String[] {"applied", "failed", "rolled_back"}) {
+        for (String outcome : OUTCOMES) {
             deployments(outcome);
         }
     }
@@ -41,45 +40,81 @@ public final class AgentMetrics {
         current = metrics;
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    /** The Micrometer registry with every meter, made at the first call (the metrics endpoint's). */
+    public synchronized MeterRegistry registry() {
+        if (meters == null) {
+            meters = new MicrometerMeters(this);
+        }
+        return meters.registry;
     }
 
     /** The outbox depth, read when the metrics are scraped or summarised. */
     public void outboxDepth(Supplier<Number> depth) {
-        Gauge.builder("roboflare.agent.outbox.depth", () -> {
-            try {
-                return depth.get();
-            } catch (RuntimeException e) {
-                return Double.NaN;
-            }
-        }).description("events on disk not yet acknowledged by the control plane").register(registry);
+        outboxDepth = depth;
     }
 
     public void deploymentEnded(String outcome) {
         deployments(outcome).increment();
+        MicrometerMeters m = meters;
+        if (m != null) {
+            m.deploymentEnded(outcome);
+        }
     }
 
     public void downloaded(long bytes) {
         if (bytes > 0) {
-            downloadBytes.increment(bytes);
+            downloadBytes.add(bytes);
+            MicrometerMeters m = meters;
+            if (m != null) {
+                m.downloaded(bytes);
+            }
         }
     }
 
     public void pollError() {
         pollErrors.increment();
+        MicrometerMeters m = meters;
+        if (m != null) {
+            m.pollError();
+        }
     }
 
-    /** How long one run of a phase took (a monotonic measurement, in nanoseconds). */
+    /** How long one run of a phase took (a monotonic measurement, in nanoseconds); kept for the endpoint only. */
     public void phase(String phase, long nanos) {
-        Timer.builder("roboflare.agent.phase.duration").tag("phase", phase)
-                .description("duration of one run of a deployment phase").register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        MicrometerMeters m = meters;
+        if (m != null) {
+            m.phase(phase, nanos);
+        }
     }
 
-    private Counter deployments(String outcome) {
-        return Counter.builder("roboflare.agent.deployments").tag("outcome", outcome)
-                .description("deployments this agent process finished, by final event").register(registry);
+    Map<String, LongAdder> deploymentCounts() {
+        return deployments;
+    }
+
+    long downloadBytes() {
+        return downloadBytes.sum();
+    }
+
+    long pollErrors() {
+        return pollErrors.sum();
+    }
+
+    /** The outbox depth now, NaN when unknown or unreadable. */
+    double outboxDepthNow() {
+        Supplier<Number> depth = outboxDepth;
+        if (depth == null) {
+            return Double.NaN;
+        }
+        try {
+            Number n = depth.get();
+            return n == null ? Double.NaN : n.doubleValue();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private LongAdder deployments(String outcome) {
+        return deployments.computeIfAbsent(outcome, o -> new LongAdder());
     }
 
     /**
@@ -88,15 +123,15 @@ public final class AgentMetrics {
      */
     public String summary() {
         StringBuilder b = new StringBuilder();
-        for (String outcome : new String[] {"applied", "failed", "rolled_back"}) {
-            b.append(outcome).append('=').append((long) deployments(outcome).count()).append(' ');
+        for (String outcome : OUTCOMES) {
+            b.append(outcome).append('=').append(deployments(outcome).sum()).append(' ');
         }
-        b.append("poll_errors=").append((long) pollErrors.count());
-        Gauge depth = registry.find("roboflare.agent.outbox.depth").gauge();
-        if (depth != null && !Double.isNaN(depth.value())) {
-            b.append(" outbox=").append((long) depth.value());
+        b.append("poll_errors=").append(pollErrors.sum());
+        double depth = outboxDepthNow();
+        if (!Double.isNaN(depth)) {
+            b.append(" outbox=").append((long) depth);
         }
-        b.append(" download_bytes=").append((long) downloadBytes.count());
+        b.append(" download_bytes=").append(downloadBytes.sum());
         return b.toString().toLowerCase(Locale.ROOT);
     }
 }

@@ -2,6 +2,7 @@ package dev.roboflare.agent.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.roboflare.agent.log.Log;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final HttpServer server;
 
     public MetricsEndpoint(AgentMetrics metrics, int port) throws IOException {
+        MeterRegistry registry = metrics.registry(); // the meters exist from now on, not from the first scrape
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4);
         server.createContext("/metrics", ex -> {
             try (ex) {
@@ -24,7 +26,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                     ex.sendResponseHeaders(405, -1);
                     return;
                 }
-                byte[] body = PrometheusText.render(metrics.registry()).getBytes(StandardCharsets.UTF_8);
+                byte[] body = PrometheusText.render(registry).getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream out = ex.getResponseBody()) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.files.AtomicFiles;
 import dev.roboflare.protocol.AgentApi;
-import dev.roboflare.protocol.WireJson;
+import dev.roboflare.agent.state.AgentJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public final class Outbox {
         int send(String deploymentId, AgentApi.Event event) throws IOException;
     }
 
-    private static final ObjectMapper JSON = WireJson.lenient();
+    private static final ObjectMapper JSON = AgentJson.lenient();
     /** The last sequence number handed out, so numbers keep rising after the outbox was emptied. */
     private static final String SEQ_FILE = "last-seq";
     private final Path dir;

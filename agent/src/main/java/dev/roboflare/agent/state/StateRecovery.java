@@ -2,7 +2,6 @@ package dev.roboflare.agent.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roboflare.agent.files.AtomicFiles;
-import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,7 +22,7 @@ import java.util.stream.Stream;
 public final class StateRecovery {
     /** In every release directory of a kind that replaces the app: its {@link ReleaseRecord}, written at extract. */
     public static final String RELEASE_FILE = ".roboflare-release.json";
-    private static final ObjectMapper JSON = WireJson.lenient();
+    private static final ObjectMapper JSON = AgentJson.lenient();
 
     private StateRecovery() {
     }

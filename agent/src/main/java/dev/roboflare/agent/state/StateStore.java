@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.roboflare.agent.files.AtomicFiles;
 import dev.roboflare.agent.log.Log;
-import dev.roboflare.protocol.WireJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ import java.time.Instant;
  * wrote). A file that cannot be read is moved aside and the state is rebuilt from the disk ({@link StateRecovery}).
  */
 public final class StateStore {
-    private static final ObjectMapper JSON = WireJson.lenient().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = AgentJson.lenient().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
 

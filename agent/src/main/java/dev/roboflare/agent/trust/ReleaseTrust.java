@@ -5,7 +5,7 @@ import dev.roboflare.protocol.AgentApi;
 import dev.roboflare.protocol.ReleaseKeys;
 import dev.roboflare.protocol.ReleaseStatement;
 import dev.roboflare.protocol.SignedStatement;
-import dev.roboflare.protocol.WireJson;
+import dev.roboflare.agent.state.AgentJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.Set;
  * unless this robot ran that release before (an explicit rollback). Nothing here trusts the control plane.
  */
 public final class ReleaseTrust {
-    private static final ObjectMapper JSON = WireJson.lenient();
+    private static final ObjectMapper JSON = AgentJson.lenient();
     /** No keys and no floor: every release may run (no --trusted-key, no --version-floor). */
     public static final ReleaseTrust NONE = new ReleaseTrust(List.of(), null, null, null, null);
 

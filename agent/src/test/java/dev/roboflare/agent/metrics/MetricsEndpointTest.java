@@ -19,15 +19,15 @@ class MetricsEndpointTest {
     void metricsAreServedAsPrometheusTextOnLoopbackOnly() throws Exception {
         AgentMetrics m = new AgentMetrics();
         m.outboxDepth(() -> 2);
-        m.deploymentEnded("applied");
-        m.deploymentEnded("applied");
-        m.deploymentEnded("rolled_back");
-        m.downloaded(1_048_576);
+        m.deploymentEnded("applied"); // counted before the endpoint made the Micrometer meters: carried over
         m.pollError();
-        m.phase("download", TimeUnit.MILLISECONDS.toNanos(1500));
-        m.phase("rollback", TimeUnit.MILLISECONDS.toNanos(250));
 
         try (MetricsEndpoint endpoint = new MetricsEndpoint(m, 0)) {
+            m.deploymentEnded("applied");
+            m.deploymentEnded("rolled_back");
+            m.downloaded(1_048_576);
+            m.phase("download", TimeUnit.MILLISECONDS.toNanos(1500));
+            m.phase("rollback", TimeUnit.MILLISECONDS.toNanos(250));
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,7 @@
 package dev.roboflare.agent.executor.tarball;
 
 import dev.roboflare.agent.executor.Executor;
+import dev.roboflare.agent.executor.InstallWhileDownloading;
 import dev.roboflare.agent.executor.RejectedArtifactException;
 import dev.roboflare.agent.executor.SymlinkSwitcher;
 import dev.roboflare.agent.files.AtomicFiles;
@@ -15,13 +16,16 @@ import java.nio.file.Path;
 
 /**
  * app_tarball: extracted into STATE/releases/&lt;release id&gt;/ (through a temporary directory renamed into place,
- * so a release directory is always complete), then STATE/current is swapped to it atomically; the launcher runs
+ * so a release directory is always complete; the extraction runs while the artifact downloads and the rename waits
+ * for verify), then STATE/current is swapped to it atomically; the launcher runs
  * the manifest's entrypoint from there.
  */
 public final class TarballExecutor implements Executor {
     private final Path releases;
     private final SymlinkSwitcher switcher;
     private final TarballExtractor extractor = new TarballExtractor();
+    /** The extraction that ran during the download, until the extract step takes it (or another replaces it). */
+    private ExtractWhileDownloading staged;
 
     public TarballExecutor(Path stateDir) {
         this.releases = stateDir.resolve("releases");
@@ -58,14 +62,50 @@ public final class TarballExecutor implements Executor {
         return install(d.releaseId(), artifact);
     }
 
-    /** Extracts {@code artifact} as release {@code releaseId} (an installed release is reused). */
+    /**
+     * Starts extracting release {@code d} into its {@code .tmp-} directory from the bytes the downloader stores;
+     * {@link #install} renames it once verify has passed. Null when the release is installed already.
+     */
+    @Override
+    public synchronized InstallWhileDownloading installWhileDownloading(DeploymentRecord d) throws IOException {
+        if (staged != null) {
+            staged.abandon(); // a download that never reached the extract step
+            staged = null;
+        }
+        if (Files.isDirectory(releaseDir(d.releaseId()))) {
+            return null;
+        }
+        Files.createDirectories(releases);
+        Path tmp = releases.resolve(".tmp-" + d.releaseId());
+        FileTrees.deleteTree(tmp); // what a killed agent extracted: the resumed download feeds it all again
+        staged = ExtractWhileDownloading.start(extractor, d.releaseId(), d.sha256(), d.size(), tmp);
+        return staged;
+    }
+
+    /**
+     * Installs the verified {@code artifact} as release {@code releaseId} (an installed release is reused): by
+     * renaming what was extracted while it downloaded when that came from this very artifact, else by extracting
+     * the file.
+     */
     public Path install(String releaseId, Path artifact) throws RejectedArtifactException, IOException {
+        ExtractWhileDownloading early = takeStaged();
         Path done = releaseDir(releaseId);
         if (Files.isDirectory(done)) {
+            if (early != null) {
+                early.abandon();
+            }
             return done; // releases are immutable and a release dir only appears by rename, so it is complete
         }
         Files.createDirectories(releases);
         Path tmp = releases.resolve(".tmp-" + releaseId);
+        if (early != null) {
+            if (early.stagedFor(releaseId, artifact)) {
+                AtomicFiles.moveAtomically(tmp, done); // extracted from the same bytes that verify checked
+                AtomicFiles.fsyncDirectory(releases);
+                return done;
+            }
+            early.abandon(); // another release's, or unusable: its directory goes
+        }
         FileTrees.deleteTree(tmp);
         try {
             extractor.extract(artifact, tmp);
@@ -76,6 +116,12 @@ public final class TarballExecutor implements Executor {
         AtomicFiles.moveAtomically(tmp, done);
         AtomicFiles.fsyncDirectory(releases);
         return done;
+    }
+
+    private synchronized ExtractWhileDownloading takeStaged() {
+        ExtractWhileDownloading e = staged;
+        staged = null;
+        return e;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.roboflare.agent.executor.tarball;
 
 import dev.roboflare.agent.executor.RejectedArtifactException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,11 +34,21 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 public final class TarballExtractor {
     private static final String REBUILD = "; rebuild the tarball with relative paths";
 
+    /** Reads and writes in 256 KiB: fewer system calls per file than 64 KiB, and still flat in the artifact size. */
+    private static final int COPY_BUFFER = 256 * 1024;
+
     public void extract(Path archive, Path dest) throws RejectedArtifactException, IOException {
+        try (InputStream in = Files.newInputStream(archive)) {
+            extract(in, dest);
+        }
+    }
+
+    /** Extracts the tarball read from {@code in} (which the caller closes) into {@code dest}. */
+    public void extract(InputStream in, Path dest) throws RejectedArtifactException, IOException {
         Files.createDirectories(dest);
         Path root = dest.toAbsolutePath().normalize();
         Map<Path, Integer> dirModes = new LinkedHashMap<>();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 64 * 1024);
+        try (InputStream raw = new BufferedInputStream(new NotClosing(in), COPY_BUFFER);
              TarArchiveInputStream tar = new TarArchiveInputStream(maybeGunzip(raw))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
@@ -104,8 +115,19 @@ public final class TarballExtractor {
         }
     }
 
+    /** The caller owns the stream it passed in. */
+    private static final class NotClosing extends FilterInputStream {
+        NotClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private static void copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[COPY_BUFFER];
         int n;
         while ((n = in.read(buf)) > 0) {
             dev.roboflare.agent.systemd.SdNotify.current().kick(); // a long extract is not a hung loop
