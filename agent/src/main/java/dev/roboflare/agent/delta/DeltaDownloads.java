@@ -144,13 +144,13 @@ public final class DeltaDownloads {
             }
         }
         try (InstalledSeeds seeds = InstalledSeeds.of(cache, releases, a.sha256())) {
-            return delta(d, full, source, index, part, missing, seeds);
+            return delta(d, full, sink, source, index, part, missing, seeds);
         }
     }
 
     /** The delta proper, once the index is accepted and the chunks the cache lacks are known. */
-    private Fetched delta(AgentApi.Deployment d, ArtifactDownloader full, ChunkSource source, ChunkIndex index,
-                          Path part, Map<String, ChunkIndex.Chunk> missing, InstalledSeeds seeds)
+    private Fetched delta(AgentApi.Deployment d, ArtifactDownloader full, ByteSink sink, ChunkSource source,
+                          ChunkIndex index, Path part, Map<String, ChunkIndex.Chunk> missing, InstalledSeeds seeds)
             throws DownloadInterruptedException, IOException {
         seedFromInstalled(d, missing, seeds);
         long cachedBytes = 0;
