@@ -166,6 +166,23 @@ class WholeImageUpdateTest {
     }
 
     @Test
+    void anImageLargerThanTheInactiveSlotFailsBeforeTheDownload() throws Exception {
+        String dep = cp.deploy("9.1.0", ArtifactKind.FULL_IMAGE_AB, "big.img",
+                Files.readAllBytes(images.ext4("big", 30, "too big\n")), "{}");
+        Path log = dir.resolve("agent-1.log");
+        agent("root_part", "OT-3 Standard", null, log);
+        waitUntil(() -> !cp.eventsFor(dep).isEmpty());
+        assertThat(cp.eventsFor(dep)).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(DeploymentStatus.FAILED);
+            assertThat(e.detail()).contains("is larger than the inactive slot 3 " + slot3)
+                    .contains("nothing was downloaded");
+        });
+        assertThat(read(log)).doesNotContain("step=download");
+        assertThat(slotIsBlank(slot3)).isTrue();
+        assertThat(reboots()).isZero();
+    }
+
+    @Test
     void anImageSignedByAnotherKeyFailsAndWritesNothing() throws Exception {
         images.signingKey("stranger");
         String dep = cp.deploy("7.1.0", ArtifactKind.FULL_IMAGE_AB, "ot2-system.zip",

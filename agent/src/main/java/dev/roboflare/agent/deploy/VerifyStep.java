@@ -2,6 +2,7 @@ package dev.roboflare.agent.deploy;
 
 import dev.roboflare.agent.delta.DeltaDownloads;
 import dev.roboflare.agent.download.ArtifactDownloader;
+import dev.roboflare.agent.files.AtomicFiles;
 import dev.roboflare.agent.log.Log;
 import dev.roboflare.agent.state.InFlight;
 import dev.roboflare.agent.state.DeploymentRecord;
@@ -33,6 +34,11 @@ final class VerifyStep implements Step {
         if (problem != null) {
             ctx.downloader.discard(a.sha256());
             return StepResult.failed(f, problem + "; the download was deleted and nothing was applied");
+        }
+        // the next phases trust these bytes without hashing them again: they must survive a power cut (found by
+        // packaging/test/ab-boot-e2e.sh, where a reset during the write left a verified zip truncated)
+        if (Files.exists(part)) {
+            AtomicFiles.fsyncFile(part);
         }
         DeployContext.line(Log.Priority.INFO, f, Phase.VERIFY).kv("outcome", "ok").kv("bytes", m.size())
                 .kv("sha256", m.sha256()).emit();

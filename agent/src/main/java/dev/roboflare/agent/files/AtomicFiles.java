@@ -42,6 +42,14 @@ public final class AtomicFiles {
         }
     }
 
+    /** Makes a file's content (and its entry in its directory) durable, e.g. a download before it is used. */
+    public static void fsyncFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        fsyncDirectory(file.toAbsolutePath().getParent());
+    }
+
     /** Makes a rename, create or delete in {@code dir} durable. */
     public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -34,6 +34,12 @@ public final class ImageExecutor implements Executor, WholeImage {
         return ArtifactKind.FULL_IMAGE_AB;
     }
 
+    /**
+     * Before the download: the booted slot is known and the inactive one can be sized, and the artifact is not
+     * larger than that slot. A raw image is exactly its artifact; a zip or .xz holds an image at least about as big
+     * as itself (deflate and xz grow incompressible data by well under 0.1%, hence the slack), so an artifact
+     * larger than the slot cannot fit either. The exact size of a compressed image is checked again at write.
+     */
     @Override
     public String refusal(DeploymentRecord d) {
         String booted;
@@ -46,11 +52,17 @@ public final class ImageExecutor implements Executor, WholeImage {
         } catch (IOException e) {
             return "cannot tell which slot booted (" + BootedSlot.source(s) + "): " + e.getMessage();
         }
-        Path inactive = s.slots().device(s.slots().other(booted));
+        String target = s.slots().other(booted);
+        Path inactive = s.slots().device(target);
+        long capacity;
         try {
-            SlotWriter.capacity(inactive);
+            capacity = SlotWriter.capacity(inactive);
         } catch (IOException | NumberFormatException e) {
             return "the inactive slot " + inactive + " is not a block device this agent can size: " + e.getMessage();
+        }
+        if (d.size() > capacity + capacity / 1000 + 65536) {
+            return "the artifact (" + d.size() + " bytes) is larger than the inactive slot " + target + " " + inactive
+                    + " (" + capacity + " bytes), so its image cannot fit; nothing was downloaded";
         }
         return null;
     }
