@@ -148,6 +148,8 @@ public final class RobotRegistry {
     private static Robot view(RobotOverview o) {
         RobotRow row = o.row();
         DeploymentStatus last = o.lastStatus() == null ? null : DeploymentStatus.fromWire(o.lastStatus());
+        // The agent numbers its events from 1: numbers below the highest with no event here are still in the
+        // robot's outbox, or lost.
         Long missing = o.seqHighest() == null ? null : Math.max(0, o.seqHighest() - o.seqDistinct());
         return new Robot(row.id(), row.name(), row.createdAt(), row.lastSeenAt(), o.appReleaseId(), o.appSemver(),
                 o.lastDeploymentId(), last, row.clockSkewMs(), row.agentMetrics(), row.agentReportedAt(),

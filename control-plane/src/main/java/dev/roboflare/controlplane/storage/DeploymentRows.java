@@ -161,11 +161,6 @@ public final class DeploymentRows {
         return out;
     }
 
-    /** Marks deployments created with "force": the robot skips its update gate for them. */
-    public void markForced(Connection c, List<DeploymentRow> rows) throws SQLException {
-        Rows.batch(c, "UPDATE deployments SET forced = 1 WHERE id = ?", rows, d -> new Object[] {d.id()});
-    }
-
     /** A deployment a robot's poll lists, and whether it was created with "force" (the robot skips its gate). */
     public record Dispatched(DeploymentRow row, boolean forced) {
     }
@@ -186,24 +181,6 @@ public final class DeploymentRows {
         return query(c, WITH_STATUS + "WHERE e.status = 'queued' AND d.scheduled_at IS NOT NULL "
                 + "AND d.scheduled_at <= ? "
                 + "AND NOT EXISTS (SELECT 1 FROM rollout_waves w WHERE w.deployment_id = d.id AND w.wave > 0) ORDER BY d.scheduled_at, d.created_at, d.id", now);
-    }
-
-    public Optional<DeploymentRow> newestForRobot(Connection c, String robotId) throws SQLException {
-        List<DeploymentRow> rows = query(c, WITH_STATUS + "WHERE d.robot_id = ? ORDER BY d.created_at DESC, d.id LIMIT 1",
-                robotId);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
-
-    /**
-     * The robot's newest applied deployment of mcu_firmware ({@code firmware}), or of any other kind (the app):
-     * a firmware does not replace the app the robot runs.
-     */
-    public Optional<DeploymentRow> newestAppliedForRobot(Connection c, String robotId, boolean firmware)
-            throws SQLException {
-        List<DeploymentRow> rows = query(c, WITH_STATUS + "JOIN releases r ON r.id = d.release_id "
-                + "JOIN artifacts a ON a.id = r.artifact_id WHERE d.robot_id = ? AND e.status = 'applied' AND a.kind "
-                + (firmware ? "=" : "<>") + " 'mcu_firmware' ORDER BY d.created_at DESC, d.id LIMIT 1", robotId);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     public List<DeploymentRow> forRobotNewestFirst(Connection c, String robotId, int limit) throws SQLException {

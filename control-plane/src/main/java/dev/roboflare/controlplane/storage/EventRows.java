@@ -56,21 +56,6 @@ public final class EventRows {
                 }, robotId).orElse(null);
     }
 
-    /**
-     * The robot's highest event sequence number and how many numbers below it have no event here (the agent
-     * numbers from 1, so {@code highest - distinct}): events still in the robot's outbox, or lost. Null: none yet.
-     */
-    public record RobotSeqGaps(long highest, long missing) {
-    }
-
-    public RobotSeqGaps robotSeqGaps(Connection c, String robotId) throws SQLException {
-        return Rows.one(c, "SELECT MAX(e.robot_seq), COUNT(DISTINCT e.robot_seq) FROM deployment_events e "
-                + "JOIN deployments d ON d.id = e.deployment_id WHERE d.robot_id = ? AND e.robot_seq IS NOT NULL", rs -> {
-                    long highest = rs.getLong(1);
-                    return rs.wasNull() ? null : new RobotSeqGaps(highest, Math.max(0, highest - rs.getLong(2)));
-                }, robotId).orElse(null);
-    }
-
     /** An event whose seq the caller knows (new rows: 1, 2; locked rows: newest + 1). */
     public record NewEvent(String deploymentId, long seq, String eventId, DeploymentStatus status, String detail) {
     }
