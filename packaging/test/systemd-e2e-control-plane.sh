@@ -35,6 +35,8 @@ trap cleanup EXIT
 
 # shellcheck source=scripts/lib/podman-conf.sh
 source scripts/lib/podman-conf.sh
+# shellcheck source=packaging/test/systemd-container.sh
+source packaging/test/systemd-container.sh
 write_podman_conf "$work/containers.conf"
 export CONTAINERS_CONF=$work/containers.conf
 
@@ -52,16 +54,7 @@ step "the Debian 12 + systemd image (debootstrap once, then cached)"
 image=$(packaging/test/rootfs.sh)
 
 step "booting $image with systemd as PID 1"
-# the host's network, like the agent's test
-podman run -d --name "$ctr" --cap-add SYS_ADMIN --systemd=always --network host "$image" /sbin/init >/dev/null
-inside() { podman exec "$ctr" "$@"; }
-state=""
-for _ in $(seq 1 120); do
-  state=$(inside systemctl is-system-running 2>/dev/null) || true
-  [[ $state == running || $state == degraded ]] && break
-  sleep 0.5
-done
-[[ $state == running ]] || fail "systemd in the container is '$state' (failed units: $(inside systemctl --failed --no-legend 2>&1))"
+boot_systemd_container "$ctr" "$image"
 
 step "installing the .deb (options: --bind 127.0.0.1 --port 0): enabled, active, answering"
 podman cp "$work/cp-1.deb" "$ctr:/tmp/cp-1.deb"

@@ -40,6 +40,8 @@ trap cleanup EXIT
 
 # shellcheck source=scripts/lib/podman-conf.sh
 source scripts/lib/podman-conf.sh
+# shellcheck source=packaging/test/systemd-container.sh
+source packaging/test/systemd-container.sh
 write_podman_conf "$work/containers.conf"
 export CONTAINERS_CONF=$work/containers.conf
 
@@ -67,17 +69,7 @@ robot_id=$(field id <<<"$robot_json")
 robot_token=$(field token <<<"$robot_json")
 
 step "booting $image with systemd as PID 1"
-# CAP_SYS_ADMIN, as systemd has on a robot: without it systemd cannot make the unit's mount namespace and silently
-# drops ProtectSystem=, ReadWritePaths=, ProtectKernelTunables= and the like ("assuming containerized execution")
-podman run -d --name "$ctr" --cap-add SYS_ADMIN --systemd=always --network host "$image" /sbin/init >/dev/null
-inside() { podman exec "$ctr" "$@"; }
-state=""
-for _ in $(seq 1 120); do
-  state=$(inside systemctl is-system-running 2>/dev/null) || true
-  [[ $state == running || $state == degraded ]] && break
-  sleep 0.5
-done
-[[ $state == running ]] || fail "systemd in the container is '$state' (failed units: $(inside systemctl --failed --no-legend 2>&1))"
+boot_systemd_container "$ctr" "$image"
 
 step "installing the .deb without a token: it must not be enabled or started"
 podman cp "$work/agent-1.deb" "$ctr:/tmp/agent-1.deb"
